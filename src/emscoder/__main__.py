@@ -1,0 +1,3 @@
+from emscoder.cli import main
+
+main()

@@ -41,6 +41,7 @@ def test_structured_fields_map_onto_the_input_record(fixture_records):
     assert pcr.pcs.on_file and str(pcr.pcs.signed_date) == "2026-03-01"
     assert (pcr.patient_signature.signed, pcr.patient_signature.reason_unable) == (False, "Unconscious")
     assert pcr.condition_indicators == ["06", "09"] and pcr.ems_condition_codes == ["R07.9"]
+    assert pcr.conditions[0].description == "Angina pectoris, unspecified"
     assert [(c.code, c.role) for c in pcr.conditions] == [
         ("I20.9", "primary_impression"), ("R07.9", "primary_symptom"), ("R06.02", "other_symptom")]
 

@@ -71,6 +71,8 @@ def detect_format(path: Path, *, from_directory: bool = False) -> Format | None:
                               f"{'XML' if by_suffix == 'nemsis' else 'JSON'}", path=str(path))
     if by_content is None:
         return by_suffix or (None if from_directory else "text")
+    if by_suffix == "jsonl" and by_content == "json" and head.lstrip()[:1] != b"[":
+        return "jsonl"  # a single line, or a first line longer than the sniffed head
     return by_content
 
 

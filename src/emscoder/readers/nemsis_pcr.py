@@ -10,6 +10,7 @@ from typing import Any
 from lxml import etree
 
 from emscoder.errors import RecordError
+from emscoder.icd10 import describe
 from emscoder.readers.nemsis_codes import NemsisCodes
 
 NS = "http://www.nemsis.org"
@@ -144,7 +145,8 @@ def _medications(pcr: etree._Element, codes: NemsisCodes, record_id: str) -> lis
 def _conditions(pcr: etree._Element) -> list[dict]:
     roles = (("eSituation.11", "primary_impression"), ("eSituation.12", "secondary_impression"),
              ("eSituation.09", "primary_symptom"), ("eSituation.10", "other_symptom"))
-    return [{"code": code, "role": role} for element, role in roles for code in values(pcr, element)]
+    return [{"code": code, "role": role, "description": describe(code)}
+            for element, role in roles for code in values(pcr, element)]
 
 
 def _service_date(pcr: etree._Element) -> str | None:

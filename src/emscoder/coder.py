@@ -1,7 +1,7 @@
 """The one place that joins the stages: PCR -> CodingResult.
 
-Stages (NLP findings, rules, sufficiency score) plug in here as they are built; a result lists the
-stages that ran in `stages`, so "not run yet" is never mistaken for "found nothing".
+Stages plug in here as they are built; a result lists the stages that ran in `stages`, so "not run
+yet" is never mistaken for "found nothing". Built so far: `findings` (the NLP stage).
 """
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ from collections.abc import Iterable, Iterator
 
 from emscoder import __version__
 from emscoder.model import PCR, CodingResult, Versions
+from emscoder.nlp.findings import extract_findings
+from emscoder.nlp.rules import context_rules, target_rules
 
-STAGES: tuple[str, ...] = ()
+STAGES: tuple[str, ...] = ("findings",)
+
+
+def _versions() -> Versions:
+    return Versions(emscoder=__version__, rules=f"nlp-targets {target_rules()[0]}, nlp-context {context_rules()[0]}")
 
 
 def code(pcr: PCR) -> CodingResult:
     """Code one PCR with every stage available in this version."""
-    return CodingResult(id=pcr.id, versions=Versions(emscoder=__version__), stages=list(STAGES), pcr=pcr)
+    return CodingResult(id=pcr.id, versions=_versions(), stages=list(STAGES),
+                        findings=extract_findings(pcr.narrative), pcr=pcr)
 
 
 def code_many(pcrs: Iterable[PCR], workers: int = 1) -> Iterator[CodingResult]:

@@ -68,6 +68,12 @@ class UnsafeXMLError(FileFormatError):
     code = "unsafe_xml"
 
 
+class RuleFileError(EmscoderError):
+    """A rule file is invalid; the message names the file, the rule id (or index) and the bad key."""
+
+    code = "rule_file_error"
+
+
 class ResourceError(EmscoderError):
     """A packaged data file (vocabulary, code map, rule file) is missing or invalid."""
 

@@ -1,0 +1,1 @@
+"""NLP stage: a medspaCy pipeline that turns a narrative into `Finding`s with character-offset evidence."""

@@ -1,0 +1,76 @@
+"""Load and strictly validate the NLP rule files (medspaCy TargetRule / ConTextRule JSON formats)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from medspacy.context import ConTextRule
+from medspacy.ner import TargetRule
+
+from emscoder.errors import RuleFileError
+from emscoder.resources import resource_text
+
+TARGET_FILE = "nlp/targets.json"
+CONTEXT_FILE = "nlp/context.json"
+TARGET_KEYS = {"literal", "category", "metadata"}
+TARGET_CATEGORIES = {"INTERVENTION", "MEDICATION", "BED_CONFINEMENT", "DISTRESS", "CREW", "SIGNATURE",
+                     "REFUSAL", "DEATH", "PCS"}
+CONTEXT_KEYS = {"literal", "category", "direction", "max_scope", "allowed_types", "excluded_types",
+                "max_targets", "metadata"}
+CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETICAL", "HISTORICAL",
+                      "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER", "FAMILY", "TERMINATE", "PSEUDO"}
+FILE_KEYS = {"schema_version", "version", "_about", "target_rules", "context_rules"}
+
+
+def _load(relative: str, list_key: str) -> tuple[str, list[dict]]:
+    try:
+        data = json.loads(resource_text(relative))
+    except json.JSONDecodeError as exc:
+        raise RuleFileError(f"{relative}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    unknown = set(data) - FILE_KEYS
+    if unknown or data.get("schema_version") != 1 or not isinstance(data.get(list_key), list):
+        raise RuleFileError(f"{relative}: expected schema_version 1 and a '{list_key}' list"
+                            f"{f'; unknown keys {sorted(unknown)}' if unknown else ''}")
+    return data.get("version", "?"), data[list_key]
+
+
+def _check(relative: str, index: int, rule: dict, keys: set[str], categories: set[str],
+           required_meta: tuple[str, ...]) -> None:
+    rule_id = (rule.get("metadata") or {}).get("id", f"#{index}")
+    where = f"{relative}: rule {rule_id} ({rule.get('literal')!r})"
+    if set(rule) - keys:
+        raise RuleFileError(f"{where}: unknown key(s) {sorted(set(rule) - keys)}")
+    if not isinstance(rule.get("literal"), str) or not rule["literal"].strip():
+        raise RuleFileError(f"{where}: 'literal' must be a non-empty string")
+    if rule.get("category") not in categories:
+        raise RuleFileError(f"{where}: unknown category {rule.get('category')!r}")
+    missing = [k for k in required_meta if k not in (rule.get("metadata") or {})]
+    if missing:
+        raise RuleFileError(f"{where}: metadata lacks {missing}")
+
+
+@lru_cache(maxsize=1)
+def target_rules() -> tuple[str, tuple[TargetRule, ...]]:
+    """(file version, TargetRules) from resources/nlp/targets.json."""
+    version, raw = _load(TARGET_FILE, "target_rules")
+    rules = []
+    for index, rule in enumerate(raw):
+        required = ("id", "concept", "class") if rule.get("category") == "INTERVENTION" else ("id", "concept")
+        _check(TARGET_FILE, index, rule, TARGET_KEYS, TARGET_CATEGORIES, required)
+        rules.append(TargetRule(literal=rule["literal"], category=rule["category"], metadata=rule["metadata"]))
+    return version, tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> tuple[str, tuple[ConTextRule, ...]]:
+    """(file version, ConTextRules) from resources/nlp/context.json."""
+    version, raw = _load(CONTEXT_FILE, "context_rules")
+    rules = []
+    for index, rule in enumerate(raw):
+        _check(CONTEXT_FILE, index, rule, CONTEXT_KEYS, CONTEXT_CATEGORIES, ("id",))
+        kwargs = {k: v for k, v in rule.items() if k != "literal"}
+        for key in ("allowed_types", "excluded_types"):
+            if key in kwargs:
+                kwargs[key] = set(kwargs[key])
+        rules.append(ConTextRule(literal=rule["literal"], **kwargs))
+    return version, tuple(rules)

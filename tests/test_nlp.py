@@ -1,0 +1,90 @@
+"""The NLP stage: targets, EMS context statuses, medication attributes, and hostile narratives."""
+import pytest
+
+from emscoder.errors import RuleFileError
+from emscoder.nlp.findings import extract_findings
+from emscoder.nlp.pipeline import pipeline
+from emscoder.nlp.rules import CONTEXT_CATEGORIES, CONTEXT_KEYS, TARGET_CATEGORIES, TARGET_KEYS, _check
+
+
+def found(text):
+    return [(f.kind, f.concept, f.status, f.evidence[0].text) for f in extract_findings(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Pt denies CP.", ("distress", "chest_pain", "negated", "CP")),
+    ("IV attempted x2 unsuccessful.", ("intervention", "iv_access", "attempted_unsuccessful", "IV")),
+    ("Pt refused IV.", ("intervention", "iv_access", "refused", "IV")),
+    ("Will pace if HR drops.", ("intervention", "pacing", "hypothetical", "pace")),
+    ("Fire gave narcan PTA.", ("medication", "naloxone", "prior_to_arrival", "narcan")),
+    ("Hx of seizures.", ("distress", "seizure", "historical", "seizures")),
+    ("PICC in place.", ("intervention", "central_line", "historical", "PICC")),
+    ("Family history of stroke.", ("distress", "stroke_signs", "family", "stroke")),
+    ("Intubated with 7.5 ETT.", ("intervention", "intubation", "present", "Intubated")),
+])
+def test_context_status_of_single_findings(text, expected):
+    assert expected in found(text)
+
+
+def test_negation_stops_at_the_sentence_end_after_an_abbreviation():
+    result = found("Pt denies CP. IV 20g R hand, NS bolus.")
+    assert ("intervention", "iv_access", "present", "IV") in result
+    assert ("medication", "normal_saline", "present") in [r[:3] for r in result]
+
+
+def test_iv_after_a_dose_is_a_route_not_an_access():
+    findings = extract_findings("Epi 1mg IV x3 q3-5min. 18g IV L AC established.")
+    ivs = [f for f in findings if f.concept == "iv_access"]
+    assert [f.evidence[0].text for f in ivs] == ["IV"] and ivs[0].evidence[0].start > 20
+    epi = next(f for f in findings if f.concept == "epinephrine")
+    assert epi.attributes | {} == {"crystalloid": False, "dose": "1", "unit": "mg", "route": "IV",
+                                   "administrations": 3, "given_by": "crew"}
+
+
+def test_medication_attributes_and_who_gave_it():
+    findings = {f.concept: f for f in extract_findings("FD gave narcan 4 mg IN. NS 500 mL bolus.")}
+    assert findings["naloxone"].attributes["given_by"] == "fire"
+    assert findings["naloxone"].status == "prior_to_arrival"
+    assert findings["naloxone"].triggers[0].text == "FD gave"
+    assert findings["normal_saline"].attributes["crystalloid"] is True
+
+
+def test_evidence_offsets_point_into_the_narrative():
+    text = "58 yo M. Aspirin 324 mg PO given. 12-lead shows STEMI."
+    for finding in extract_findings(text):
+        ev = finding.evidence[0]
+        assert text[ev.start:ev.end] == ev.text
+        assert finding.rule_id.startswith("TGT-")
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t ", "\x00\x01\x02 \ufffd\ufffd garbage \x7f" * 50, "Paciente con dolor torácico, se administra aspirina.",
+    'Pt said "I can\'t breathe (( [ { and then "', "IV " * 5000,
+])
+def test_hostile_narratives_do_not_crash(text):
+    findings = extract_findings(text)
+    assert isinstance(findings, list)
+
+
+def test_long_narrative_is_processed():
+    text = "Pt c/o chest pain, ASA 324 mg PO given. " * 2500  # ~20k words
+    findings = extract_findings(text)
+    assert sum(f.concept == "aspirin" for f in findings) == 2500
+
+
+def test_components_are_registered_spacy_factories():
+    assert pipeline().pipe_names == ["ems_sentencizer", "ems_target_matcher", "medspacy_context"]
+
+
+@pytest.mark.parametrize("rule, keys, categories, message", [
+    ({"literal": "epi", "category": "MEDICATION", "metadata": {"id": "T-1", "concept": "e"}, "colour": 1},
+     TARGET_KEYS, TARGET_CATEGORIES, "rule T-1 ('epi'): unknown key(s) ['colour']"),
+    ({"literal": "epi", "category": "DRUG", "metadata": {"id": "T-2", "concept": "e"}},
+     TARGET_KEYS, TARGET_CATEGORIES, "unknown category 'DRUG'"),
+    ({"literal": "denies", "category": "NEGATED", "metadata": {}}, CONTEXT_KEYS, CONTEXT_CATEGORIES,
+     "metadata lacks ['id']"),
+])
+def test_rule_files_are_validated_strictly(rule, keys, categories, message):
+    with pytest.raises(RuleFileError, match=None) as info:
+        _check("nlp/test.json", 0, rule, keys, categories, ("id",))
+    assert message in str(info.value) and "nlp/test.json" in str(info.value)

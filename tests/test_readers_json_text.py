@@ -69,7 +69,8 @@ def test_oversized_narrative_is_refused_with_a_reason(tmp_path):
     pcrs, errors, _ = read_all(jsonl, text)
     assert [p.id for p in pcrs] == ["small"]
     assert len(errors) == 2
-    assert f"{MAX_NARRATIVE_CHARS:,}" in errors[1].reason or "1000000" in errors[0].reason
+    assert errors[0].reason.startswith("narrative:") and str(MAX_NARRATIVE_CHARS) in errors[0].reason
+    assert f"{MAX_NARRATIVE_CHARS:,} characters" in errors[1].reason
     assert all(e.record_id == "big" for e in errors)
 
 

@@ -22,10 +22,3 @@ def describe(code: str) -> str | None:
     normalized = code.strip().upper()
     return codeset.get_description(normalized) if codeset.is_valid_item(normalized) else None
 
-
-@lru_cache(maxsize=4096)
-def is_billable(code: str) -> bool:
-    """True when `code` is a valid, billable (leaf) ICD-10-CM code."""
-    codeset = _codeset()
-    normalized = code.strip().upper()
-    return bool(codeset.is_valid_item(normalized) and codeset.is_leaf(normalized))

@@ -30,7 +30,7 @@ Status = Literal[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Place(_Strict):

@@ -33,9 +33,8 @@ class EmsSentencizer:
         previous_ends = True
         for token in doc:
             token.is_sent_start = previous_ends
+            # spaCy keeps line breaks as their own whitespace tokens
             previous_ends = token.text in SENTENCE_END or (token.is_space and "\n" in token.text)
-            if previous_ends is False and token.i + 1 < len(doc) and "\n" in token.whitespace_:
-                previous_ends = True
         return doc
 
 
@@ -48,7 +47,7 @@ class EmsTargetMatcher:
     """Literal TargetRules in a PhraseMatcher; each entity keeps its rule in `span._.ems_rule`."""
 
     def __init__(self, nlp: Language) -> None:
-        self.version, self.rules = target_rules()
+        _version, self.rules = target_rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.rule_by_key: dict[int, object] = {}
         for index, rule in enumerate(self.rules):

@@ -16,7 +16,6 @@ ROUTE_WORDS = {"iv": "IV", "ivp": "IVP", "io": "IO", "im": "IM", "in": "IN", "sl
                "intranasal": "IN", "intramuscular": "IM", "sublingual": "SL", "intravenous": "IV"}
 DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(mcg/kg/min|mcg/min|mg/kg|mg|mcg|gm|g|ml|cc|units|u|meq|l|lpm|grams)\b", re.I)
 TIMES = re.compile(r"\bx\s?(\d)\b", re.I)
-ROUTE_CONCEPTS = {"iv_access", "io_access"}
 ATTRIBUTE_WINDOW = 8
 GIVEN_BY = (("fire", "fire"), ("fd", "fire"), ("engine", "fire"), ("family", "family"), ("wife", "family"),
             ("husband", "family"), ("mother", "family"), ("bystander", "family"), ("staff", "facility"),
@@ -45,7 +44,18 @@ def _is_route_of_medication(ent: Span) -> bool:
     return bool(dose and dose.group(2).lower() not in ("g", "gm"))  # "18g IV" is a catheter gauge
 
 
-def _medication_attributes(ent: Span, triggers: list[Span]) -> dict:
+def _given_by(status: str, triggers: list[Span]) -> str | None:
+    """Who gave it: this crew when present; for before-arrival / other-provider mentions, from the trigger
+    words ("FD gave" -> fire); not applicable to negated, refused, planned or historical mentions."""
+    if status == "present":
+        return "crew"
+    if status not in ("prior_to_arrival", "other_provider"):
+        return None
+    trigger_words = " ".join(t.text.lower() for t in triggers)
+    return next((who for word, who in GIVEN_BY if re.search(rf"\b{word}\b", trigger_words)), "other")
+
+
+def _medication_attributes(ent: Span, status: str, triggers: list[Span]) -> dict:
     end = min(ent.sent.end, ent.end + ATTRIBUTE_WINDOW)
     window = ent.doc[ent.end:end]
     for token in window:
@@ -63,9 +73,9 @@ def _medication_attributes(ent: Span, triggers: list[Span]) -> dict:
     times = TIMES.search(text)
     if times:
         attributes["administrations"] = int(times.group(1))
-    trigger_words = " ".join(t.text.lower() for t in triggers)
-    attributes["given_by"] = next((who for word, who in GIVEN_BY if re.search(rf"\b{word}\b", trigger_words)),
-                                  "crew" if not triggers else "other")
+    given_by = _given_by(status, triggers)
+    if given_by:
+        attributes["given_by"] = given_by
     return attributes
 
 
@@ -75,14 +85,14 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
     for ent in doc.ents:
         rule = ent._.ems_rule
         concept = rule.metadata["concept"]
-        if concept in ROUTE_CONCEPTS and _is_route_of_medication(ent):
+        if rule.metadata.get("may_be_route") and _is_route_of_medication(ent):
             continue
         status, triggers = _status(ent)
         attributes: dict = {}
         if ent.label_ == "INTERVENTION":
             attributes["class"] = rule.metadata["class"]
         elif ent.label_ == "MEDICATION":
-            attributes = _medication_attributes(ent, triggers)
+            attributes = _medication_attributes(ent, status, triggers)
         findings.append(Finding(kind=ent.label_.lower(), concept=concept, attributes=attributes,
                                 status=status, evidence=[_evidence(ent)],
                                 triggers=[_evidence(t) for t in triggers], rule_id=rule.metadata["id"]))

@@ -28,14 +28,14 @@ def test_context_status_of_single_findings(text, expected):
 
 def test_negation_stops_at_the_sentence_end_after_an_abbreviation():
     result = found("Pt denies CP. IV 20g R hand, NS bolus.")
-    assert ("intervention", "iv_access", "present", "IV") in result
+    assert ("intervention", "iv_access", "present", "IV 20g R hand") in result
     assert ("medication", "normal_saline", "present") in [r[:3] for r in result]
 
 
 def test_iv_after_a_dose_is_a_route_not_an_access():
     findings = extract_findings("Epi 1mg IV x3 q3-5min. 18g IV L AC established.")
     ivs = [f for f in findings if f.concept == "iv_access"]
-    assert [f.evidence[0].text for f in ivs] == ["IV"] and ivs[0].evidence[0].start > 20
+    assert [f.evidence[0].text for f in ivs] == ["18g IV L AC"] and ivs[0].evidence[0].start > 20
     epi = next(f for f in findings if f.concept == "epinephrine")
     assert epi.attributes == {"crystalloid": False, "dose": "1", "unit": "mg", "route": "IV",
                                    "administrations": 3, "given_by": "crew"}

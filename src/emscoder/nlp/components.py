@@ -2,12 +2,20 @@
 
 - `ems_sentencizer`: sentence ends for EMS shorthand: `. ! ? ;` and line breaks. Unlike PyRuSH it
   also splits after short all-caps words such as "IV." or "CP.", so negation does not leak across.
-- `ems_target_matcher`: medspaCy TargetRules (literal form) through one spaCy PhraseMatcher on LOWER,
-  overlaps resolved longest-first, `doc.ents` written once (TargetMatcher semantics, without its
-  per-match `doc.ents +=` cost).
+  Vectorised over the token arrays (a Python loop over tokens cost more than the matcher).
+- `ems_target_matcher`: medspaCy TargetRules. Literal rules go through one spaCy PhraseMatcher on
+  LOWER; regex rules (a string `pattern`, medspaCy's regex form) are matched on the text and snapped
+  to token boundaries. Overlaps are resolved longest-first within each layer: measurements (VITAL,
+  MILEAGE) form their own layer, so "ETCO2 28" can be both a vital and a capnography mention.
+  Spans go once into the span group `ems_targets` (medspaCy's group mode); each span's `kb_id_`
+  names its rule, read back with `rule_of(span)`.
 """
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 
+import re
+
+import numpy
+from spacy.attrs import IDX, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -15,26 +23,42 @@ from spacy.util import filter_spans
 
 from emscoder.nlp.rules import target_rules
 
-SENTENCE_END = {".", "!", "?", ";"}
+SPAN_GROUP = "ems_targets"
+SENTENCE_END = (".", "!", "?", ";")
+MEASUREMENT_CATEGORIES = {"VITAL", "MILEAGE"}
+RULE_KEY_PREFIX = "ems-target-"
 
-if not Span.has_extension("ems_rule"):
-    Span.set_extension("ems_rule", default=None)
+
+def rule_of(span: Span):
+    """The TargetRule that produced a span of the `ems_targets` group."""
+    return target_rules()[1][int(span.kb_id_[len(RULE_KEY_PREFIX):])]
 
 
 @Language.factory("ems_sentencizer")
 def make_ems_sentencizer(nlp: Language, name: str):
-    return EmsSentencizer()
+    return EmsSentencizer(nlp)
 
 
 class EmsSentencizer:
-    """Sets `is_sent_start` from punctuation and line breaks."""
+    """Sets sentence starts after `. ! ? ;` tokens and after whitespace tokens holding a line break."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.end_orths = numpy.array([nlp.vocab.strings.add(text) for text in SENTENCE_END], dtype="uint64")
 
     def __call__(self, doc: Doc) -> Doc:
-        previous_ends = True
-        for token in doc:
-            token.is_sent_start = previous_ends
-            # spaCy keeps line breaks as their own whitespace tokens
-            previous_ends = token.text in SENTENCE_END or (token.is_space and "\n" in token.text)
+        if not len(doc):
+            return doc
+        columns = doc.to_array([ORTH, IDX, IS_SPACE])
+        ends = numpy.isin(columns[:, 0], self.end_orths)
+        breaks = [m.start() for m in re.finditer("\n", doc.text)]
+        if breaks:
+            holders = numpy.searchsorted(columns[:, 1], breaks, side="right") - 1
+            holders = holders[columns[holders, 2] == 1]  # a line break inside a whitespace token
+            ends[holders] = True
+        starts = numpy.full(len(doc), -1, dtype="int32")
+        starts[0] = 1
+        starts[1:][ends[:-1]] = 1
+        doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
         return doc
 
 
@@ -44,23 +68,36 @@ def make_ems_target_matcher(nlp: Language, name: str):
 
 
 class EmsTargetMatcher:
-    """Literal TargetRules in a PhraseMatcher; each entity keeps its rule in `span._.ems_rule`."""
+    """Literal TargetRules in a PhraseMatcher, regex TargetRules with `re`; spans into `ems_targets`."""
 
     def __init__(self, nlp: Language) -> None:
-        _version, self.rules = target_rules()
+        _version, rules = target_rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.rule_by_key: dict[int, object] = {}
-        for index, rule in enumerate(self.rules):
-            key = f"target-{index}"
-            self.matcher.add(key, [nlp.make_doc(rule.literal)])
-            self.rule_by_key[nlp.vocab.strings[key]] = rule
+        self.regexes: list[tuple[re.Pattern, int]] = []
+        self.rule_info: dict[int, tuple[str, int, bool]] = {}  # match key -> (label, kb key, measurement)
+        for index, rule in enumerate(rules):
+            name = f"{RULE_KEY_PREFIX}{index}"
+            key = nlp.vocab.strings.add(name)
+            self.rule_info[key] = (rule.category, key, rule.category in MEASUREMENT_CATEGORIES)
+            if isinstance(rule.pattern, str):
+                self.regexes.append((re.compile(rule.pattern, re.IGNORECASE), key))
+            else:
+                self.matcher.add(name, [nlp.make_doc(rule.literal)])
+
+    def _regex_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        matches = []
+        for regex, key in self.regexes:
+            for found in regex.finditer(doc.text):
+                span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    matches.append((key, span.start, span.end))
+        return matches
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for match_id, start, end in self.matcher(doc):
-            rule = self.rule_by_key[match_id]
-            span = Span(doc, start, end, label=rule.category)
-            spans.append(span)
-            span._.ems_rule = rule
-        doc.ents = filter_spans(spans)  # span extensions live in doc.user_data, so the rule carries over
+        layers: tuple[list[Span], list[Span]] = ([], [])
+        for key, start, end in list(self.matcher(doc)) + self._regex_matches(doc):
+            label, kb_key, measurement = self.rule_info[key]
+            layers[measurement].append(Span(doc, start, end, label=label, kb_id=kb_key))
+        spans = filter_spans(layers[0]) + filter_spans(layers[1])
+        doc.spans[SPAN_GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc

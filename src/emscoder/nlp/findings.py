@@ -1,4 +1,4 @@
-"""Doc -> `Finding`s: kind, concept, status from ConText modifiers, evidence offsets, medication attributes."""
+"""Doc -> `Finding`s: kind, concept, status from ConText modifiers, evidence offsets and attributes."""
 from __future__ import annotations
 
 import re
@@ -6,97 +6,101 @@ import re
 from spacy.tokens import Doc, Span
 
 from emscoder.model import Evidence, Finding
+from emscoder.nlp.attributes import (DOSE, given_by, medication_attributes, mileage_attributes,
+                                     vital_attributes)
+from emscoder.nlp.components import SPAN_GROUP, rule_of
 
+REPEAT_OF_PREVIOUS = "@previous"
+MERGED_KINDS = {"intervention", "distress"}
+JOINING_GAP = re.compile(r"[\s,@:()/-]*(?:via|by|per|at|with|w/|of|on|and|to|in)?[\s,@:()/-]*", re.I)
 # When several modifiers apply, the one that most changes what counts wins.
 STATUS_PRIORITY = ["ATTEMPTED_UNSUCCESSFUL", "REFUSED", "NEGATED", "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER",
                    "FAMILY", "HYPOTHETICAL", "HISTORICAL"]
-ROUTE_WORDS = {"iv": "IV", "ivp": "IVP", "io": "IO", "im": "IM", "in": "IN", "sl": "SL", "po": "PO",
-               "neb": "NEB", "nebulized": "NEB", "nebulizer": "NEB", "ett": "ETT", "sc": "SC", "sq": "SC",
-               "subq": "SC", "drip": "infusion", "infusion": "infusion", "gtt": "infusion",
-               "intranasal": "IN", "intramuscular": "IM", "sublingual": "SL", "intravenous": "IV"}
-DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*(mcg/kg/min|mcg/min|mg/kg|mg|mcg|gm|g|ml|cc|units|u|meq|l|lpm|grams)\b", re.I)
-TIMES = re.compile(r"\bx\s?(\d)\b", re.I)
-ATTRIBUTE_WINDOW = 8
-GIVEN_BY = (("fire", "fire"), ("fd", "fire"), ("engine", "fire"), ("family", "family"), ("wife", "family"),
-            ("husband", "family"), ("mother", "family"), ("bystander", "family"), ("staff", "facility"),
-            ("snf", "facility"), ("nurse", "facility"), ("ed", "facility"), ("medic", "other_unit"))
 
 
 def _evidence(span: Span) -> Evidence:
     return Evidence(start=span.start_char, end=span.end_char, text=span.text)
 
 
-def _status(ent: Span) -> tuple[str, list[Span]]:
-    modifiers = [m for m in ent._.modifiers if m.category in STATUS_PRIORITY]
+def _status(span: Span, default: str) -> tuple[str, list[Span]]:
+    modifiers = [m for m in span._.modifiers if m.category in STATUS_PRIORITY]
     if not modifiers:
-        return "present", []
+        return default, []
     best = min(modifiers, key=lambda m: STATUS_PRIORITY.index(m.category))
-    triggers = [ent.doc[m.modifier_span[0]:m.modifier_span[1]] for m in modifiers if m.category == best.category]
+    triggers = [span.doc[m.modifier_span[0]:m.modifier_span[1]] for m in modifiers if m.category == best.category]
     return best.category.lower(), triggers
 
 
-def _is_route_of_medication(ent: Span) -> bool:
+def _is_route_of_medication(span: Span, medication_tokens: set[int]) -> bool:
     """"epi 1 mg IV": the IV names the route of a drug, not vascular access."""
-    before = ent.doc[max(ent.sent.start, ent.start - 4):ent.start]
-    if any(t.ent_type_ == "MEDICATION" for t in before):
+    first = max(span.sent.start, span.start - 4)
+    if any(i in medication_tokens for i in range(first, span.start)):
         return True
-    dose = DOSE.search(before.text)
+    dose = DOSE.search(span.doc[first:span.start].text)
     return bool(dose and dose.group(2).lower() not in ("g", "gm"))  # "18g IV" is a catheter gauge
 
 
-def _given_by(status: str, triggers: list[Span]) -> str | None:
-    """Who gave it: this crew when present; for before-arrival / other-provider mentions, from the trigger
-    words ("FD gave" -> fire); not applicable to negated, refused, planned or historical mentions."""
-    if status == "present":
-        return "crew"
-    if status not in ("prior_to_arrival", "other_provider"):
-        return None
-    trigger_words = " ".join(t.text.lower() for t in triggers)
-    return next((who for word, who in GIVEN_BY if re.search(rf"\b{word}\b", trigger_words)), "other")
-
-
-def _medication_attributes(ent: Span, status: str, triggers: list[Span]) -> dict:
-    end = min(ent.sent.end, ent.end + ATTRIBUTE_WINDOW)
-    window = ent.doc[ent.end:end]
-    for token in window:
-        if token.ent_type_ == "MEDICATION":
-            window = ent.doc[ent.end:token.i]
-            break
-    text = window.text
-    attributes: dict = {"crystalloid": bool(ent._.ems_rule.metadata.get("crystalloid"))}
-    dose = DOSE.search(text)
-    if dose:
-        attributes["dose"], attributes["unit"] = dose.group(1), dose.group(2).lower()
-    route = next((ROUTE_WORDS[t.lower_] for t in window if t.lower_ in ROUTE_WORDS), None)
-    if route:
-        attributes["route"] = route
-    times = TIMES.search(text)
-    if times:
-        attributes["administrations"] = int(times.group(1))
-    given_by = _given_by(status, triggers)
-    if given_by:
-        attributes["given_by"] = given_by
+def _attributes(span: Span, rule, status: str, triggers: list[Span], medication_tokens: set[int]) -> dict:
+    if span.label_ == "INTERVENTION":
+        return {"class": rule.metadata["class"]}
+    if span.label_ == "VITAL":
+        return vital_attributes(span, rule.metadata["normal"])
+    if span.label_ == "MILEAGE":
+        return mileage_attributes(span)
+    if span.label_ != "MEDICATION":
+        return {}
+    attributes = medication_attributes(span, medication_tokens, bool(rule.metadata.get("crystalloid")))
+    who = given_by(status, triggers)
+    if who:
+        attributes["given_by"] = who
     return attributes
 
 
 def findings_from_doc(doc: Doc) -> list[Finding]:
     """Every target mention as a Finding, including those that do not count (with their status)."""
+    spans = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else []
+    medication_tokens = {i for s in spans if s.label_ == "MEDICATION" for i in range(s.start, s.end)}
     findings = []
-    for ent in doc.ents:
-        rule = ent._.ems_rule
-        concept = rule.metadata["concept"]
-        if rule.metadata.get("may_be_route") and _is_route_of_medication(ent):
+    last_medication = None
+    for span in spans:
+        rule = rule_of(span)
+        if rule.metadata.get("may_be_route") and _is_route_of_medication(span, medication_tokens):
             continue
-        status, triggers = _status(ent)
-        attributes: dict = {}
-        if ent.label_ == "INTERVENTION":
-            attributes["class"] = rule.metadata["class"]
-        elif ent.label_ == "MEDICATION":
-            attributes = _medication_attributes(ent, status, triggers)
-        findings.append(Finding(kind=ent.label_.lower(), concept=concept, attributes=attributes,
-                                status=status, evidence=[_evidence(ent)],
+        concept = rule.metadata["concept"]
+        if concept == REPEAT_OF_PREVIOUS:  # "another 50 mcg IV": one more dose of the last drug named
+            if last_medication is None:
+                continue
+            concept = last_medication
+        elif span.label_ == "MEDICATION":
+            last_medication = concept
+        status, triggers = _status(span, rule.metadata.get("default_status", "present"))
+        findings.append(Finding(kind=span.label_.lower(), concept=concept,
+                                attributes=_attributes(span, rule, status, triggers, medication_tokens),
+                                status=status, evidence=[_evidence(span)],
                                 triggers=[_evidence(t) for t in triggers], rule_id=rule.metadata["id"]))
-    return findings
+    return merge_adjacent(findings, doc.text)
+
+
+def _joinable(previous: Finding, finding: Finding, text: str) -> bool:
+    same = (previous.kind, previous.concept, previous.status) == (finding.kind, finding.concept, finding.status)
+    gap = text[previous.evidence[0].end:finding.evidence[0].start]
+    return same and previous.kind in MERGED_KINDS and len(gap) <= 12 and bool(JOINING_GAP.fullmatch(gap))
+
+
+def merge_adjacent(findings: list[Finding], text: str) -> list[Finding]:
+    """One finding for one mention: "O2 2 LPM via NC" or "a-fib with RVR" are single mentions
+    even though several target rules matched inside them."""
+    merged: list[Finding] = []
+    for finding in findings:
+        previous = merged[-1] if merged else None
+        if previous is None or not _joinable(previous, finding, text):
+            merged.append(finding)
+            continue
+        start, end = previous.evidence[0].start, finding.evidence[0].end
+        previous.evidence[0] = Evidence(start=start, end=end, text=text[start:end])
+        previous.attributes = {**finding.attributes, **previous.attributes}
+        previous.triggers.extend(t for t in finding.triggers if t not in previous.triggers)
+    return merged
 
 
 def extract_findings(narrative: str) -> list[Finding]:

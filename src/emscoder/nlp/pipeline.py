@@ -8,7 +8,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from emscoder.nlp import components  # noqa: F401  (registers the factories)
+from emscoder.nlp.components import SPAN_GROUP  # importing registers the factories
 from emscoder.nlp.rules import context_rules
 
 
@@ -25,7 +25,8 @@ def build_pipeline() -> Language:
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
     nlp.add_pipe("ems_sentencizer")
     nlp.add_pipe("ems_target_matcher")
-    context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None})
+    context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None,
+                                                        "input_span_type": "group", "span_group_name": SPAN_GROUP})
     context.add(list(context_rules()[1]))
     return nlp
 

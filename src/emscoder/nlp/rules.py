@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from medspacy.context import ConTextRule
@@ -12,10 +13,11 @@ from emscoder.resources import resource_text
 
 TARGET_FILE = "nlp/targets.json"
 CONTEXT_FILE = "nlp/context.json"
-TARGET_KEYS = {"literal", "category", "metadata"}
+TARGET_KEYS = {"literal", "category", "pattern", "metadata"}
 TARGET_CATEGORIES = {"INTERVENTION", "MEDICATION", "BED_CONFINEMENT", "DISTRESS", "CREW", "SIGNATURE",
-                     "REFUSAL", "DEATH", "PCS"}
-CONTEXT_KEYS = {"literal", "category", "direction", "max_scope", "allowed_types", "excluded_types",
+                     "REFUSAL", "DEATH", "PCS", "VITAL", "MILEAGE"}
+REQUIRED_TARGET_METADATA = {"INTERVENTION": ("id", "concept", "class"), "VITAL": ("id", "concept", "normal")}
+CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "allowed_types", "excluded_types",
                 "max_targets", "metadata"}
 CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETICAL", "HISTORICAL",
                       "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER", "FAMILY", "TERMINATE", "PSEUDO"}
@@ -47,6 +49,18 @@ def _check(relative: str, index: int, rule: dict, keys: set[str], categories: se
     missing = [k for k in required_meta if k not in (rule.get("metadata") or {})]
     if missing:
         raise RuleFileError(f"{where}: metadata lacks {missing}")
+    if "pattern" in rule:
+        _check_regex(where, rule["pattern"])
+
+
+def _check_regex(where: str, pattern: object) -> None:
+    """medspaCy's regex form of a TargetRule: `pattern` is a regular expression string."""
+    if not isinstance(pattern, str):
+        raise RuleFileError(f"{where}: 'pattern' must be a regular expression string")
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise RuleFileError(f"{where}: invalid regular expression: {exc}") from None
 
 
 @lru_cache(maxsize=1)
@@ -55,9 +69,10 @@ def target_rules() -> tuple[str, tuple[TargetRule, ...]]:
     version, raw = _load(TARGET_FILE, "target_rules")
     rules = []
     for index, rule in enumerate(raw):
-        required = ("id", "concept", "class") if rule.get("category") == "INTERVENTION" else ("id", "concept")
+        required = REQUIRED_TARGET_METADATA.get(rule.get("category"), ("id", "concept"))
         _check(TARGET_FILE, index, rule, TARGET_KEYS, TARGET_CATEGORIES, required)
-        rules.append(TargetRule(literal=rule["literal"], category=rule["category"], metadata=rule["metadata"]))
+        rules.append(TargetRule(literal=rule["literal"], category=rule["category"], pattern=rule.get("pattern"),
+                                metadata=rule["metadata"]))
     return version, tuple(rules)
 
 

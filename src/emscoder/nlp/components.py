@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
 from emscoder.nlp.rules import target_rules
 
 SPAN_GROUP = "ems_targets"
@@ -73,29 +74,20 @@ class EmsTargetMatcher:
     def __init__(self, nlp: Language) -> None:
         _version, rules = target_rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.regexes: list[tuple[re.Pattern, int]] = []
+        self.regex_matcher = LowercaseRegexMatcher(nlp.vocab)
         self.rule_info: dict[int, tuple[str, int, bool]] = {}  # match key -> (label, kb key, measurement)
         for index, rule in enumerate(rules):
             name = f"{RULE_KEY_PREFIX}{index}"
             key = nlp.vocab.strings.add(name)
             self.rule_info[key] = (rule.category, key, rule.category in MEASUREMENT_CATEGORIES)
             if isinstance(rule.pattern, str):
-                self.regexes.append((re.compile(rule.pattern, re.IGNORECASE), key))
+                self.regex_matcher.add(name, [rule.pattern])
             else:
                 self.matcher.add(name, [nlp.make_doc(rule.literal)])
 
-    def _regex_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        matches = []
-        for regex, key in self.regexes:
-            for found in regex.finditer(doc.text):
-                span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
-                if span is not None and len(span):
-                    matches.append((key, span.start, span.end))
-        return matches
-
     def __call__(self, doc: Doc) -> Doc:
         layers: tuple[list[Span], list[Span]] = ([], [])
-        for key, start, end in list(self.matcher(doc)) + self._regex_matches(doc):
+        for key, start, end in list(self.matcher(doc)) + self.regex_matcher(doc):
             label, kb_key, measurement = self.rule_info[key]
             layers[measurement].append(Span(doc, start, end, label=label, kb_id=kb_key))
         spans = filter_spans(layers[0]) + filter_spans(layers[1])

@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 from emscoder.nlp.components import SPAN_GROUP  # importing registers the factories
+from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
 from emscoder.nlp.rules import context_rules
 
 
@@ -27,6 +28,8 @@ def build_pipeline() -> Language:
     nlp.add_pipe("ems_target_matcher")
     context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None,
                                                         "input_span_type": "group", "span_group_name": SPAN_GROUP})
+    # medspaCy's ConText keeps its regex matcher private; swap in the faster drop-in before adding rules.
+    context._ConText__matcher._MedspacyMatcher__regex_matcher = LowercaseRegexMatcher(nlp.vocab)
     context.add(list(context_rules()[1]))
     return nlp
 

@@ -9,6 +9,7 @@ from medspacy.context import ConTextRule
 from medspacy.ner import TargetRule
 
 from emscoder.errors import RuleFileError
+from emscoder.nlp.regex_matcher import CASE_SENSITIVE_MARK
 from emscoder.resources import resource_text
 
 TARGET_FILE = "nlp/targets.json"
@@ -57,6 +58,9 @@ def _check_regex(where: str, pattern: object) -> None:
     """medspaCy's regex form of a TargetRule: `pattern` is a regular expression string."""
     if not isinstance(pattern, str):
         raise RuleFileError(f"{where}: 'pattern' must be a regular expression string")
+    if CASE_SENSITIVE_MARK not in pattern and re.sub(r"\\[A-Z]", "", pattern) != re.sub(r"\\[A-Z]", "", pattern).lower():
+        raise RuleFileError(f"{where}: write the pattern in lower case (it is matched on lower-cased text); "
+                            f"mark a case-sensitive part with (?-i:...)")
     try:
         re.compile(pattern)
     except re.error as exc:

@@ -22,3 +22,11 @@ def describe(code: str) -> str | None:
     normalized = code.strip().upper()
     return codeset.get_description(normalized) if codeset.is_valid_item(normalized) else None
 
+
+
+@lru_cache(maxsize=4096)
+def is_billable(code: str) -> bool:
+    """True for a valid ICD-10-CM code that is billable (a leaf of the code tree, not a category)."""
+    codeset = _codeset()
+    normalized = code.strip().upper()
+    return bool(codeset.is_valid_item(normalized) and codeset.is_leaf(normalized))

@@ -1,0 +1,67 @@
+"""End to end (readers -> NLP -> rules) on the bundled sample PCRs and the NEMSIS compliance cases."""
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import read_all, require_nemsis
+from emscoder.coder import code
+
+SAMPLES = Path(__file__).resolve().parent.parent / "corpora" / "samples"
+
+# id: (hcpcs, mileage units or None, O/D modifier, other modifiers, flags that must fire) — corpora/samples/README.md
+EXPECTED = {
+    "demo-j02-dialysis-bedconfined": ("A0428", 9.4, "RJ", [], set()),
+    "demo-j04-arrest-als2": ("A0433", 4.8, "RH", [], set()),
+    "demo-j05-sct-vent": ("A0434", 34.6, "HH", [], set()),
+    "demo-j06-office-weakness": ("A0428", 2.1, "PH", [], {"possible_upcoding"}),
+    "demo-b02-mvc-refusal": ("A0998", None, None, ["GY"], {"no_transport"}),
+    "demo-b03-obvious-death": ("A0429", None, "RR", ["QL"], {"death_before_loading"}),
+    "demo-b05-weakness-bls-crew": ("A0429", 7.2, "RH", [], {"crew_level_mismatch", "possible_upcoding"}),
+    "demo-b01-snf-eval": ("A0428", 8.8, "NH", [], {"no_medical_necessity", "nonemergency_without_bed_confinement"}),
+    "demo-t01-rotor-stemi": ("A0431", 71.4, None, [], set()),
+    "demo-t02-found-down-ett": ("A0433", 11.2, None, [], set()),
+    "demo-t03-syncope-als-assess": ("A0427", 4.3, None, [], set()),
+}
+
+
+@pytest.fixture(scope="module")
+def sample_results():
+    pcrs, errors, _ = read_all(SAMPLES)
+    assert errors == []
+    return {pcr.id: code(pcr) for pcr in pcrs}
+
+
+@pytest.mark.parametrize("pcr_id", sorted(EXPECTED))
+def test_sample_pcrs_code_as_a_coder_expects(sample_results, pcr_id):
+    hcpcs, units, od, other, flags = EXPECTED[pcr_id]
+    result = sample_results[pcr_id]
+    assert result.level.hcpcs == hcpcs, result.level.not_higher_because
+    assert (result.mileage.units if result.mileage else None) == units
+    assert result.modifiers.origin_destination == od and result.modifiers.other == other
+    assert flags <= {f.id for f in result.flags}
+    assert result.claim.lines[0].hcpcs == hcpcs
+
+
+def test_every_decision_is_explained(sample_results):
+    for result in sample_results.values():
+        assert result.level.rule_id and result.level.rationale and result.level.source
+        assert result.stages == ["findings", "rules"]
+        for item in [result.mileage, *result.diagnoses, *result.flags]:
+            if item is not None:
+                assert item.rule_id and item.source
+        for evidence in result.level.evidence:
+            if evidence.source == "narrative":
+                assert result.pcr.narrative[evidence.start:evidence.end] == evidence.text
+
+
+def test_nemsis_compliance_cases_code_end_to_end():
+    nemsis = require_nemsis()
+    index = json.loads((nemsis / "compliance-pretesting" / "index.json").read_text())
+    pcrs, errors, _ = read_all(*[nemsis / row["file"] for row in index if row["set"] == "full"])
+    assert len(pcrs) >= 40 and not errors
+    for pcr in pcrs:
+        result = code(pcr)
+        assert result.level.hcpcs.startswith("A0") and result.level.rationale
+        if pcr.claimed_level and pcr.claimed_level != result.level.label:
+            assert result.level.not_higher_because, pcr.id  # a disagreement always says why

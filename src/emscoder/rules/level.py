@@ -105,5 +105,6 @@ def decide_level(facts: Facts, book: RuleBook) -> LevelResult:
                                      facts.transported_evidence, ["No transport"]))
     if facts.air:
         return LevelResult(_decision(book, "LVL-AIR-01", facts.air, facts.emergency, f"Aircraft: {facts.air}.",
-                                     [field_evidence("unit_level", facts.pcr.unit_level)], []))
+                                     [field_evidence("unit_level", facts.pcr.unit_level)],
+                                     ["Air ambulance: the base rate follows the aircraft type; ground levels do not apply"]))
     return _ground_level(facts, book)

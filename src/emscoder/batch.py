@@ -12,7 +12,7 @@ from pathlib import Path
 
 from emscoder.coder import code
 from emscoder.errors import InputError
-from emscoder.model import PCR
+from emscoder.model import PCR, CodingResult
 from emscoder.readers import SkippedFile, read_inputs
 from emscoder.report.jsonl import JsonlWriter
 
@@ -41,15 +41,20 @@ def default_errors_path(out: Path | None) -> Path:
 
 
 def code_files(inputs: Iterable[str | Path], out: Path | None, errors_path: Path | None = None,
-               on_error: Callable[[InputError], None] | None = None) -> BatchSummary:
+               on_error: Callable[[InputError], None] | None = None,
+               on_result: Callable[[CodingResult], None] | None = None) -> BatchSummary:
     """Code every record in `inputs`, writing results to `out` (None = stdout) and failures to an
-    errors file (created only when something failed). `on_error` sees each failure as it happens."""
+    errors file (created only when something failed). `on_error` sees each failure as it happens;
+    `on_result` sees each result after it is written (e.g. the HTML report writer)."""
     summary = BatchSummary(results_path=out, errors_path=errors_path or default_errors_path(out))
     summary.errors_path.unlink(missing_ok=True)  # a stale errors file from an earlier run would mislead
     with JsonlWriter(out) as results, JsonlWriter(summary.errors_path, lazy=True) as errors:
         for item in read_inputs(inputs):
             if isinstance(item, PCR):
-                results.write_result(code(item))
+                result = code(item)
+                results.write_result(result)
+                if on_result:
+                    on_result(result)
                 summary.coded += 1
                 summary.by_format[item.source.format if item.source else "unknown"] += 1
             elif isinstance(item, InputError):

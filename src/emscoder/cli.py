@@ -15,6 +15,8 @@ from emscoder import __version__
 from emscoder.batch import BatchSummary, code_files
 from emscoder.errors import EmscoderError, InputError
 from emscoder.model import json_schema
+from emscoder.report.html import ReportSummary, ReportWriter, write_report
+from emscoder.report.readback import ResultLineError, read_results
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_FATAL = 0, 1, 2
 
@@ -69,6 +71,9 @@ def code_command(
         "--errors", help="Where failed records go (id, file, position, reason). "
                          "Default: next to --output as NAME.errors.jsonl, else ./emscoder-errors.jsonl.",
         dir_okay=False)] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write the HTML evidence report here: one page per PCR and index.html.",
+        file_okay=False)] = None,
 ) -> None:
     """Code PCRs: one result per report, with every code's rule, rationale and evidence.
 
@@ -76,7 +81,10 @@ def code_command(
     id, position and the reason, and the exit code is 1.
     """
     try:
-        summary = code_files(inputs, output, errors, on_error=_echo_error)
+        report = ReportWriter(html) if html else None
+        summary = code_files(inputs, output, errors, on_error=_echo_error,
+                             on_result=report.add if report else None)
+        report_summary = report.close() if report else None
     except EmscoderError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_FATAL) from None
@@ -84,6 +92,8 @@ def code_command(
         typer.echo(f"error: cannot write output: {exc}", err=True)
         raise typer.Exit(EXIT_FATAL) from None
     _print_summary(summary)
+    if report_summary:
+        _print_report(report_summary)
     if summary.records == 0:
         typer.echo("error: no PCR records found in the inputs", err=True)
         raise typer.Exit(EXIT_FATAL)
@@ -100,6 +110,44 @@ def schema_command(
         typer.echo(f"error: unknown schema {which!r}; choose 'input' or 'result'", err=True)
         raise typer.Exit(EXIT_FATAL)
     typer.echo(json.dumps(json_schema(which), indent=2))
+
+
+# ---------------------------------------------------------------- HTML evidence report
+
+
+def _print_report(summary: ReportSummary) -> None:
+    typer.echo(f"report: {summary.pages} PCR page(s), open {summary.index_path}", err=True)
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(
+        help="Results written by `emscoder code -o` (JSON Lines, one result per PCR).",
+        exists=True, dir_okay=False, readable=True, show_default=False, metavar="RESULTS.jsonl")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Folder for the report: one page per PCR and index.html.", file_okay=False)],
+) -> None:
+    """Write the HTML evidence report for coded results: one page per PCR and an index page.
+
+    A line that is not a result record is reported (file and line, never its content) and skipped;
+    the exit code is then 1.
+    """
+    bad: list[ResultLineError] = []
+
+    def on_bad(error: ResultLineError) -> None:
+        bad.append(error)
+        typer.echo(f"error: {error.one_line()}", err=True)
+
+    try:
+        summary = write_report(read_results(results, on_error=on_bad), output)
+    except OSError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FATAL) from None
+    _print_report(summary)
+    if summary.pages == 0:
+        typer.echo(f"error: no result records in {results}", err=True)
+        raise typer.Exit(EXIT_FATAL)
+    raise typer.Exit(EXIT_SOME_FAILED if bad else EXIT_OK)
 
 
 def main() -> None:

@@ -1,1 +1,1 @@
-"""Writers for coding results: JSONL (and later CSV and the HTML evidence report)."""
+"""Writers for coding results: JSON Lines (`jsonl`) and the HTML evidence report (`html`)."""

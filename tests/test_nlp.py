@@ -81,7 +81,7 @@ def test_long_narrative_is_processed():
 
 
 def test_components_are_registered_spacy_factories():
-    assert pipeline().pipe_names == ["ems_sentencizer", "ems_target_matcher", "medspacy_context"]
+    assert pipeline().pipe_names == ["ems_sentencizer", "ems_target_matcher", "ems_context"]
 
 
 @pytest.mark.parametrize("rule, keys, categories, message", [

@@ -5,22 +5,26 @@
   Vectorised over the token arrays (a Python loop over tokens cost more than the matcher).
 - `ems_target_matcher`: medspaCy TargetRules. Literal rules go through one spaCy PhraseMatcher on
   LOWER; regex rules (a string `pattern`, medspaCy's regex form) are matched on the text and snapped
-  to token boundaries. Overlaps are resolved longest-first within each layer: measurements (VITAL,
-  MILEAGE) form their own layer, so "ETCO2 28" can be both a vital and a capnography mention.
-  Spans go once into the span group `ems_targets` (medspaCy's group mode); each span's `kb_id_`
-  names its rule, read back with `rule_of(span)`.
+  to token boundaries (LowercaseRegexMatcher). Overlaps are resolved longest-first within each layer
+  (spaCy's filter_spans, on plain tuples): measurements (VITAL, MILEAGE) form their own layer, so
+  "ETCO2 28" can be both a vital and a capnography mention. Spans are created once, for the kept
+  matches, into the span group `ems_targets` (medspaCy's group mode); each span's `kb_id` names its
+  rule, read back with `rule_of(span)`.
 """
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 
 import re
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
+from emscoder.nlp import lazy_imports  # noqa: F401  before rules (medspaCy) is imported
+from emscoder.nlp.docview import doc_text
 from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
 from emscoder.nlp.rules import target_rules
 
@@ -32,7 +36,18 @@ RULE_KEY_PREFIX = "ems-target-"
 
 def rule_of(span: Span):
     """The TargetRule that produced a span of the `ems_targets` group."""
-    return target_rules()[1][int(span.kb_id_[len(RULE_KEY_PREFIX):])]
+    return rules_by_key()[span.kb_id]
+
+
+def rules_by_key() -> dict[int, object]:
+    """TargetRules by the hash of their key (a span's `kb_id`)."""
+    return _rules_by_key(target_rules()[1])
+
+
+@lru_cache(maxsize=1)
+def _rules_by_key(rules: tuple) -> dict[int, object]:
+    strings = StringStore()
+    return {strings.add(f"{RULE_KEY_PREFIX}{index}"): rule for index, rule in enumerate(rules)}
 
 
 @Language.factory("ems_sentencizer")
@@ -44,14 +59,17 @@ class EmsSentencizer:
     """Sets sentence starts after `. ! ? ;` tokens and after whitespace tokens holding a line break."""
 
     def __init__(self, nlp: Language) -> None:
-        self.end_orths = numpy.array([nlp.vocab.strings.add(text) for text in SENTENCE_END], dtype="uint64")
+        self.end_orths = [nlp.vocab.strings.add(text) for text in SENTENCE_END]
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
         columns = doc.to_array([ORTH, IDX, IS_SPACE])
-        ends = numpy.isin(columns[:, 0], self.end_orths)
-        breaks = [m.start() for m in re.finditer("\n", doc.text)]
+        orths = columns[:, 0]
+        ends = orths == self.end_orths[0]
+        for orth in self.end_orths[1:]:  # a few comparisons beat numpy.isin's set-up cost
+            ends |= orths == orth
+        breaks = [m.start() for m in re.finditer("\n", doc_text(doc))]
         if breaks:
             holders = numpy.searchsorted(columns[:, 1], breaks, side="right") - 1
             holders = holders[columns[holders, 2] == 1]  # a line break inside a whitespace token
@@ -86,10 +104,24 @@ class EmsTargetMatcher:
                 self.matcher.add(name, [nlp.make_doc(rule.literal)])
 
     def __call__(self, doc: Doc) -> Doc:
-        layers: tuple[list[Span], list[Span]] = ([], [])
-        for key, start, end in list(self.matcher(doc)) + self.regex_matcher(doc):
-            label, kb_key, measurement = self.rule_info[key]
-            layers[measurement].append(Span(doc, start, end, label=label, kb_id=kb_key))
-        spans = filter_spans(layers[0]) + filter_spans(layers[1])
-        doc.spans[SPAN_GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
+        layers: tuple[list, list] = ([], [])
+        info = self.rule_info
+        for key, start, end in self.matcher(doc) + self.regex_matcher(doc):
+            layers[info[key][2]].append((start, end, key))
+        kept = sorted(keep_longest(layers[0]) + keep_longest(layers[1]), key=lambda m: (m[0], m[1]))
+        doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=info[key][0], kb_id=key) for start, end, key in kept]
         return doc
+
+
+def keep_longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """spaCy's `filter_spans` on (start, end, key) tuples: longest first (earlier on a tie, then the
+    first listed), no shared token; sorted by start."""
+    ordered = sorted(matches, key=lambda m: (m[1] - m[0], -m[0]), reverse=True)
+    kept, seen = [], set()
+    for match in ordered:
+        start, end = match[0], match[1]
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    kept.sort(key=lambda m: m[0])
+    return kept

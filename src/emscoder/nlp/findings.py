@@ -3,103 +3,153 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span
+from pydantic import TypeAdapter
+from spacy.tokens import Doc
 
-from emscoder.model import Evidence, Finding
+from emscoder.model import Finding
 from emscoder.nlp.attributes import (DOSE, given_by, medication_attributes, mileage_attributes,
                                      vital_attributes)
-from emscoder.nlp.components import SPAN_GROUP, rule_of
+from emscoder.nlp.components import SPAN_GROUP, rules_by_key
+from emscoder.nlp.context import MODIFIERS_KEY
+from emscoder.nlp.docview import DocView
 
+FINDING_LIST = TypeAdapter(list[Finding])
 REPEAT_OF_PREVIOUS = "@previous"
 MERGED_KINDS = {"intervention", "distress"}
 JOINING_GAP = re.compile(r"[\s,@:()/-]*(?:via|by|per|at|with|w/|of|on|and|to|in)?[\s,@:()/-]*", re.I)
+Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per narrative
 # When several modifiers apply, the one that most changes what counts wins.
 STATUS_PRIORITY = ["ATTEMPTED_UNSUCCESSFUL", "REFUSED", "NEGATED", "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER",
                    "FAMILY", "HYPOTHETICAL", "HISTORICAL"]
 
 
-def _evidence(span: Span) -> Evidence:
-    return Evidence(start=span.start_char, end=span.end_char, text=span.text)
-
-
-def _status(span: Span, default: str) -> tuple[str, list[Span]]:
-    modifiers = [m for m in span._.modifiers if m.category in STATUS_PRIORITY]
+def _status(modifiers: tuple, default: str) -> tuple[str, list[tuple[int, int]]]:
+    """The status the highest-priority modifier sets, and the token ranges of its trigger words."""
+    if not modifiers:
+        return default, []
+    modifiers = [m for m in modifiers if m.category in STATUS_PRIORITY]
     if not modifiers:
         return default, []
     best = min(modifiers, key=lambda m: STATUS_PRIORITY.index(m.category))
-    triggers = [span.doc[m.modifier_span[0]:m.modifier_span[1]] for m in modifiers if m.category == best.category]
-    return best.category.lower(), triggers
+    return best.category.lower(), [m.modifier_span for m in modifiers if m.category == best.category]
 
 
-def _is_route_of_medication(span: Span, medication_tokens: set[int]) -> bool:
+def _is_route_of_medication(view: DocView, start: int, medication_tokens: set[int]) -> bool:
     """"epi 1 mg IV": the IV names the route of a drug, not vascular access."""
-    first = max(span.sent.start, span.start - 4)
-    if any(i in medication_tokens for i in range(first, span.start)):
+    first = max(view.sentence(start)[0], start - 4)
+    if any(i in medication_tokens for i in range(first, start)):
         return True
-    dose = DOSE.search(span.doc[first:span.start].text)
+    dose = DOSE.search(view.span_text(first, start))
     return bool(dose and dose.group(2).lower() not in ("g", "gm"))  # "18g IV" is a catheter gauge
 
 
-def _attributes(span: Span, rule, status: str, triggers: list[Span], medication_tokens: set[int]) -> dict:
-    if span.label_ == "INTERVENTION":
-        return {"class": rule.metadata["class"]}
-    if span.label_ == "VITAL":
-        return vital_attributes(span, rule.metadata["normal"])
-    if span.label_ == "MILEAGE":
-        return mileage_attributes(span)
-    if span.label_ != "MEDICATION":
+def _attributes(view: DocView, target: Target, status: str, trigger_texts: list[str],
+                medication_tokens: set[int]) -> dict:
+    start, end, label, rule, _ = target
+    metadata = rule.metadata
+    if label == "INTERVENTION":
+        return {"class": metadata["class"]}
+    if label == "VITAL":
+        return vital_attributes(view.span_text(start, end), metadata["normal"])
+    if label == "MILEAGE":
+        return mileage_attributes(view.span_text(start, end))
+    if label != "MEDICATION":
         return {}
-    attributes = medication_attributes(span, medication_tokens, bool(rule.metadata.get("crystalloid")))
-    who = given_by(status, triggers)
+    attributes = medication_attributes(view, start, end, medication_tokens, bool(metadata.get("crystalloid")))
+    who = given_by(status, trigger_texts)
     if who:
         attributes["given_by"] = who
     return attributes
 
 
+def _targets(doc: Doc) -> list[Target]:
+    """The target spans as plain tuples, with their rule and ConText modifiers. Modifiers come from
+    ems_context's per-doc index when there is one (reading `span._` costs a few microseconds per
+    span), else from medspaCy's `span._.modifiers`."""
+    if SPAN_GROUP not in doc.spans:
+        return []
+    rules, labels, index = rules_by_key(), {}, doc.user_data.get(MODIFIERS_KEY)
+    targets = []
+    for span in doc.spans[SPAN_GROUP]:
+        start, end, label, key = span.start, span.end, span.label, span.kb_id
+        name = labels[label] if label in labels else labels.setdefault(label, span.label_)
+        modifiers = span._.modifiers if index is None else index.get((start, end, label, key, span.id), ())
+        targets.append((start, end, name, rules[key], modifiers))
+    return targets
+
+
+class _Draft:
+    """A finding before merging, with character offsets instead of Evidence objects (built once, at
+    the end: most of the cost of a Finding is pydantic validation)."""
+
+    __slots__ = ("kind", "concept", "status", "attributes", "start", "end", "triggers", "rule_id")
+
+    def __init__(self, kind, concept, status, attributes, start, end, triggers, rule_id) -> None:
+        self.kind, self.concept, self.status, self.attributes = kind, concept, status, attributes
+        self.start, self.end, self.triggers, self.rule_id = start, end, triggers, rule_id
+
+    def as_dict(self, text: str) -> dict:
+        """The Finding's fields (evidence as dicts: pydantic builds those faster than Evidence(...))."""
+        return {"kind": self.kind, "concept": self.concept, "status": self.status, "attributes": self.attributes,
+                "evidence": [{"start": self.start, "end": self.end, "text": text[self.start:self.end]}],
+                "triggers": [{"start": s, "end": e, "text": text[s:e]} for s, e in self.triggers],
+                "rule_id": self.rule_id}
+
+
+def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[int]) -> _Draft:
+    start, end, label, rule, modifiers = target
+    metadata = rule.metadata
+    status, triggers = _status(modifiers, metadata.get("default_status", "present"))
+    triggers = [(view.starts[s], view.ends[e - 1]) for s, e in triggers]
+    attributes = _attributes(view, target, status, [view.text[s:e] for s, e in triggers], medication_tokens)
+    return _Draft(label.lower(), concept, status, attributes, view.starts[start], view.ends[end - 1], triggers,
+                  metadata["id"])
+
+
 def findings_from_doc(doc: Doc) -> list[Finding]:
     """Every target mention as a Finding, including those that do not count (with their status)."""
-    spans = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else []
-    medication_tokens = {i for s in spans if s.label_ == "MEDICATION" for i in range(s.start, s.end)}
-    findings = []
+    targets = _targets(doc)
+    if not targets:
+        return []
+    view = DocView(doc)
+    medication_tokens = {i for start, end, label, _, _ in targets if label == "MEDICATION"
+                         for i in range(start, end)}
+    drafts = []
     last_medication = None
-    for span in spans:
-        rule = rule_of(span)
-        if rule.metadata.get("may_be_route") and _is_route_of_medication(span, medication_tokens):
+    for target in targets:
+        metadata = target[3].metadata
+        if metadata.get("may_be_route") and _is_route_of_medication(view, target[0], medication_tokens):
             continue
-        concept = rule.metadata["concept"]
+        concept = metadata["concept"]
         if concept == REPEAT_OF_PREVIOUS:  # "another 50 mcg IV": one more dose of the last drug named
             if last_medication is None:
                 continue
             concept = last_medication
-        elif span.label_ == "MEDICATION":
+        elif target[2] == "MEDICATION":
             last_medication = concept
-        status, triggers = _status(span, rule.metadata.get("default_status", "present"))
-        findings.append(Finding(kind=span.label_.lower(), concept=concept,
-                                attributes=_attributes(span, rule, status, triggers, medication_tokens),
-                                status=status, evidence=[_evidence(span)],
-                                triggers=[_evidence(t) for t in triggers], rule_id=rule.metadata["id"]))
-    return merge_adjacent(findings, doc.text)
+        drafts.append(_draft(view, target, concept, medication_tokens))
+    # one validation call for the whole list: cheaper than a Finding(...) call per finding
+    return FINDING_LIST.validate_python([draft.as_dict(view.text) for draft in merge_adjacent(drafts, view.text)])
 
 
-def _joinable(previous: Finding, finding: Finding, text: str) -> bool:
-    same = (previous.kind, previous.concept, previous.status) == (finding.kind, finding.concept, finding.status)
-    gap = text[previous.evidence[0].end:finding.evidence[0].start]
+def _joinable(previous: _Draft, draft: _Draft, text: str) -> bool:
+    same = (previous.kind, previous.concept, previous.status) == (draft.kind, draft.concept, draft.status)
+    gap = text[previous.end:draft.start]
     return same and previous.kind in MERGED_KINDS and len(gap) <= 12 and bool(JOINING_GAP.fullmatch(gap))
 
 
-def merge_adjacent(findings: list[Finding], text: str) -> list[Finding]:
+def merge_adjacent(drafts: list[_Draft], text: str) -> list[_Draft]:
     """One finding for one mention: "O2 2 LPM via NC" or "a-fib with RVR" are single mentions
     even though several target rules matched inside them."""
-    merged: list[Finding] = []
-    for finding in findings:
+    merged: list[_Draft] = []
+    for draft in drafts:
         previous = merged[-1] if merged else None
-        if previous is None or not _joinable(previous, finding, text):
-            merged.append(finding)
+        if previous is None or not _joinable(previous, draft, text):
+            merged.append(draft)
             continue
-        start, end = previous.evidence[0].start, finding.evidence[0].end
-        previous.evidence[0] = Evidence(start=start, end=end, text=text[start:end])
-        previous.attributes = {**finding.attributes, **previous.attributes}
-        previous.triggers.extend(t for t in finding.triggers if t not in previous.triggers)
+        previous.end = draft.end
+        previous.attributes = {**draft.attributes, **previous.attributes}
+        previous.triggers.extend(t for t in draft.triggers if t not in previous.triggers)
     return merged
 
 

@@ -1,36 +1,24 @@
-"""Build the EMS pipeline once per process: medspaCy tokenizer, EMS sentence splitter, target matcher,
-and medspaCy ConText with the EMS modifier rules."""
+"""Build the EMS pipeline once per process: medspaCy's clinical tokenizer, EMS sentence splitter, target
+matcher and ConText (`ems_context`, medspaCy's algorithm) with the EMS modifier rules."""
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 
-from emscoder.nlp.components import SPAN_GROUP  # importing registers the factories
-from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
-from emscoder.nlp.rules import context_rules
-
-
-# ConText's internal token Matcher is empty because every EMS modifier rule is a literal; spaCy warns
-# about that on every document.
-warnings.filterwarnings("ignore", message=r"\[W036\]")
+from emscoder.nlp import context as _context  # noqa: F401  importing registers the factories
+from emscoder.nlp.components import SPAN_GROUP
+from emscoder.nlp.tokenizer import TOKENIZER
 
 
 def build_pipeline() -> Language:
     """A fresh pipeline; use `pipeline()` for the shared per-process instance."""
-    from medspacy.custom_tokenizer import create_medspacy_tokenizer
-
-    nlp = spacy.blank("en")
-    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.add_pipe("ems_sentencizer")
     nlp.add_pipe("ems_target_matcher")
-    context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None,
-                                                        "input_span_type": "group", "span_group_name": SPAN_GROUP})
-    # medspaCy's ConText keeps its regex matcher private; swap in the faster drop-in before adding rules.
-    context._ConText__matcher._MedspacyMatcher__regex_matcher = LowercaseRegexMatcher(nlp.vocab)
-    context.add(list(context_rules()[1]))
+    # findings read the per-doc modifier index; span._.ems_modifiers reads it too
+    nlp.add_pipe("ems_context", config={"span_group_name": SPAN_GROUP, "span_modifiers": False})
     return nlp
 
 

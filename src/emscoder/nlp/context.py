@@ -1,0 +1,154 @@
+"""`ems_context`: medspaCy's ConText component with the same results, fast on long narratives.
+
+Inputs are medspaCy's: ConTextRules (literal, regex `pattern` or token-pattern rules; FORWARD,
+BACKWARD, BIDIRECTIONAL, TERMINATE, PSEUDO; max_scope, max_targets, allowed/excluded types,
+terminated_by, on_modifies) and the targets in a span group. Matching is medspaCy's (token Matcher,
+PhraseMatcher on LOWER with medspaCy's rule keys, regex; overlapping modifiers pruned longest-first);
+a scope is the sentence of the modifier's first token cut to max_scope; the graph algorithm is in
+`context_algorithm`. Each modified target gets the tuple of its modifiers (category, direction, rule,
+modifier_span, scope_span...) in medspaCy's order:
+- in `doc.user_data[MODIFIERS_KEY]` under `target_key(span)`, also readable as `span._.ems_modifiers`;
+- unless `span_modifiers` is false, in medspaCy's `span._.modifiers`. Writing a span extension costs
+  a few microseconds per target, so the project's pipeline turns it off and reads the index.
+Deliberate differences from medspaCy's component: no `doc._.context_graph`, no `is_negated`-style
+span attributes, no component-level max_scope / allowed_types defaults, and regex rules use the
+project's LowercaseRegexMatcher (as the pipeline did with medspaCy's ConText), which ignores on_match.
+"""
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
+
+from bisect import bisect_right
+from typing import Iterable, Optional
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from emscoder.nlp import lazy_imports  # noqa: F401  before rules (medspaCy) is imported
+from emscoder.nlp.context_algorithm import Modifier, RuleInfo, attach, limit_scopes, prune_overlapping
+from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
+
+MODIFIERS = "modifiers"
+EMS_MODIFIERS = "ems_modifiers"
+MODIFIERS_KEY = "emscoder.modifiers"  # doc.user_data: {target_key(span): modifiers}
+
+
+def target_key(span: Span) -> tuple[int, int, int, int, int]:
+    """The key of a target in `doc.user_data[MODIFIERS_KEY]`: what `span._` keys extension values on,
+    so spans that would share `span._.modifiers` share an entry."""
+    return span.start, span.end, span.label, span.kb_id, span.id
+
+
+def modifiers_of(span: Span) -> tuple:
+    """The ConText modifiers ems_context found for a target span (the `span._.ems_modifiers` getter)."""
+    return span.doc.user_data.get(MODIFIERS_KEY, {}).get(target_key(span), ())
+
+
+@Language.factory("ems_context",
+                  default_config={"span_group_name": "ems_targets", "rules": "ems", "span_modifiers": True})
+def make_ems_context(nlp: Language, name: str, span_group_name: str, rules: Optional[str], span_modifiers: bool):
+    """`rules="ems"` loads resources/nlp/context.json; None starts empty (add rules with `.add`).
+    `span_modifiers`: also write medspaCy's `span._.modifiers` (costs a few microseconds per target)."""
+    component = EmsContext(nlp, span_group_name, span_modifiers)
+    if rules == "ems":
+        from emscoder.nlp.rules import context_rules
+        component.add(context_rules()[1])
+    elif rules is not None:
+        raise ValueError(f"ems_context: rules must be 'ems' or None, not {rules!r}")
+    return component
+
+
+class EmsContext:
+    """ConText over the targets in `doc.spans[span_group_name]`."""
+
+    def __init__(self, nlp: Language, span_group_name: str = "ems_targets", span_modifiers: bool = True) -> None:
+        self.span_group_name = span_group_name
+        self.span_modifiers = span_modifiers
+        self.tokenizer = nlp.tokenizer
+        self.matcher = Matcher(nlp.vocab)
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.regex_matcher = LowercaseRegexMatcher(nlp.vocab)
+        self.rules: dict[int, RuleInfo] = {}  # match key -> rule
+        if not Span.has_extension(MODIFIERS):  # medspaCy registers the same extension, same default
+            Span.set_extension(MODIFIERS, default=())
+        Span.set_extension(EMS_MODIFIERS, getter=modifiers_of, force=True)
+
+    def add(self, rules: Iterable) -> None:
+        """Add ConTextRules; keys are medspaCy's (`CATEGORY_<n>`), so ties between rules that match the
+        same words resolve as in medspaCy."""
+        for rule in rules:
+            name = f"{rule.category}_{len(self.rules)}"
+            key = self.tokenizer.vocab.strings.add(name)
+            self.rules[key] = RuleInfo(rule)
+            if isinstance(rule.pattern, str):
+                self.regex_matcher.add(name, [rule.pattern])
+            elif isinstance(rule.pattern, list):
+                self.matcher.add(name, [rule.pattern], on_match=rule.on_match)
+            else:
+                self.phrase_matcher.add(name, [self.tokenizer(rule.literal.lower())], on_match=rule.on_match)
+
+    def __call__(self, doc: Doc) -> Doc:
+        by_target = doc.user_data[MODIFIERS_KEY] = {}
+        targets = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else ()
+        if not len(targets):
+            return doc
+        matches = ((self.matcher(doc) if len(self.matcher) else []) + self.phrase_matcher(doc)
+                   + self.regex_matcher(doc))
+        if not matches:
+            return doc
+        modifiers = self._modifiers(doc, prune_overlapping(matches))
+        spans = list(targets)
+        attach(modifiers, [(span.start, span.end, span.label_.upper()) for span in spans],
+               lambda modifier, index: self._on_modifies(modifier, spans[index]))
+        self._record(modifiers, spans, by_target)
+        return doc
+
+    def _record(self, modifiers: list[Modifier], spans: list[Span], by_target: dict) -> None:
+        """Each target's modifiers in medspaCy's edge order (modifier by modifier)."""
+        found: dict[tuple, list[Modifier]] = {}
+        keys: dict[int, tuple] = {}
+        span_of: dict[tuple, Span] = {}
+        for modifier in modifiers:
+            for index in modifier.targets:
+                key = keys.get(index)
+                if key is None:
+                    key = keys[index] = target_key(spans[index])
+                    span_of.setdefault(key, spans[index])
+                found.setdefault(key, []).append(modifier)
+        for key, mods in found.items():
+            mods = tuple(mods)
+            if self.span_modifiers:
+                extension = span_of[key]._
+                mods = extension.get(MODIFIERS) + mods
+                extension.set(MODIFIERS, mods)
+            by_target[key] = mods
+
+    def _modifiers(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[Modifier]:
+        """Modifiers with their initial scopes (sentence of the first token, cut to max_scope), then
+        limited by each other."""
+        if not doc.has_annotation("SENT_START"):
+            raise ValueError("ems_context needs sentence boundaries: add a sentence splitter before it")
+        is_start = doc.to_array(SENT_START) == 1
+        is_start[0] = True  # what Span.sent assumes
+        bounds = numpy.flatnonzero(is_start).tolist() + [len(doc)]
+        modifiers, sentence, crossing, rules = [], [], False, self.rules
+        for key, start, end in matches:
+            s = bisect_right(bounds, start) - 1
+            sent_end = bounds[s + 1]
+            crossing = crossing or end > sent_end
+            sentence.append(s)
+            modifiers.append(Modifier(rules[key], start, end, bounds[s], sent_end))
+        # a modifier running into the next sentence may limit scopes there: compare across the doc
+        limit_scopes(modifiers, [0] * len(modifiers) if crossing else sentence)
+        return modifiers
+
+    @staticmethod
+    def _on_modifies(modifier: Modifier, target: Span) -> bool:
+        """medspaCy's ConTextModifier.on_modifies, for rules that define one."""
+        doc = target.doc
+        between = doc[min(target.end, modifier.end):max(target.start, modifier.end)]
+        result = modifier.info.on_modifies(target, doc[modifier.start:modifier.end], between)
+        if result not in (True, False):
+            raise ValueError(f"on_modifies must return True or False, not {result!r}")
+        return result

@@ -1,0 +1,173 @@
+"""medspaCy is the reference implementation: the project's fast NLP paths must give exactly its results.
+
+- `ems_context` against medspaCy's ConText on the same targets, for the EMS rules, medspaCy's default
+  rules (token-pattern rules, sentence-wide scopes) and a small rule set using max_targets,
+  terminated_by, on_modifies, allowed/excluded types and PSEUDO. The reference uses the project's
+  LowercaseRegexMatcher for regex rules, as the pipeline did before `ems_context` (medspaCy's own
+  RegexMatcher snaps matches to tokens differently); that is the one deliberate difference.
+- The registered tokenizer against `medspacy.custom_tokenizer.create_medspacy_tokenizer`.
+- `FastPattern.finditer` against `re.finditer` for every rule regex.
+- Findings from the reference pipeline (read through `span._.modifiers`) against the project's.
+Narratives: the gold sets A+B, generated ones (scripts/bench_nlp.py) and perturbed copies (upper case,
+line breaks inside sentences, non-ASCII characters).
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import spacy
+from medspacy.context import ConText, ConTextRule
+from medspacy.custom_tokenizer import create_medspacy_tokenizer
+
+from emscoder.nlp.components import SPAN_GROUP
+from emscoder.nlp.findings import findings_from_doc
+from emscoder.nlp.pipeline import build_pipeline
+from emscoder.nlp.regex_fast import FastPattern, WordStartIndex
+from emscoder.nlp.regex_matcher import CASE_SENSITIVE_MARK, LowercaseRegexMatcher
+from emscoder.nlp.rules import context_rules, target_rules
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*W036")  # medspaCy's empty token Matcher
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import bench_nlp  # noqa: E402
+
+
+def _perturbed(text: str, rng: random.Random) -> list[str]:
+    words = text.split(" ")
+    broken = " ".join(w + ("\n" if rng.random() < 0.15 else "") for w in words)
+    accented = text.replace("Pt", "Pté").replace(" mg", " mg°").replace("IV", "İV", 1).replace("0", "٠", 1)
+    return [text.upper(), broken, accented]
+
+
+@lru_cache(maxsize=1)
+def narratives() -> tuple[str, ...]:
+    gold = [json.loads(line)["narrative"] for name in ("a", "b")
+            for line in (REPO / "corpora" / "gold" / f"narratives_{name}.jsonl").read_text().splitlines() if line]
+    rng = random.Random(3)
+    extra = [variant for text in gold[::5] for variant in _perturbed(text, rng)]
+    crossing = ["FD\ngave narcan 4 mg IN, pt denies CP and SOB.",
+                "Wife\ngave ASA 324 mg PO; no relief. NTG given."]
+    return tuple(gold + bench_nlp.corpus(30, seed=11) + extra + crossing + ["", "No CP.", "IV " * 300])
+
+
+def reference_pipeline(rules) -> spacy.language.Language:
+    """medspaCy tokenizer and ConText around the project's sentence splitter and target matcher."""
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    nlp.add_pipe("ems_sentencizer")
+    nlp.add_pipe("ems_target_matcher")
+    context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None,
+                                                        "input_span_type": "group", "span_group_name": SPAN_GROUP})
+    context._ConText__matcher._MedspacyMatcher__regex_matcher = LowercaseRegexMatcher(nlp.vocab)
+    context.add(list(rules))
+    return nlp
+
+
+def ours(rules) -> spacy.language.Language:
+    nlp = build_pipeline()
+    nlp.remove_pipe("ems_context")
+    nlp.add_pipe("ems_context", config={"span_group_name": SPAN_GROUP, "rules": None})
+    nlp.get_pipe("ems_context").add(list(rules))
+    return nlp
+
+
+def outcome(doc, attribute: str) -> list[tuple]:
+    """Per target: its modifiers' category, modifier tokens and scope, in order."""
+    return [(span.start, span.end, span.label_,
+             [(m.category, tuple(m.modifier_span), tuple(m.scope_span)) for m in getattr(span._, attribute)])
+            for span in doc.spans[SPAN_GROUP]]
+
+
+def crossing_modifiers(nlp, doc) -> int:
+    """Modifier matches that run past the end of their first token's sentence (these make
+    ems_context limit scopes across the whole document instead of sentence by sentence)."""
+    context = nlp.get_pipe("ems_context")
+    return sum(1 for _, start, end in context.phrase_matcher(doc) + context.regex_matcher(doc)
+               if end > doc[start].sent.end)
+
+
+def assert_same_context(rules) -> int:
+    reference, fast = reference_pipeline(rules), ours(rules)
+    crossing = 0
+    for text in narratives():
+        expected, got = reference(text), fast(text)
+        assert outcome(got, "ems_modifiers") == outcome(expected, "modifiers"), text[:120]
+        crossing += crossing_modifiers(fast, got)
+    return crossing
+
+
+def test_ems_context_matches_medspacy_context_on_the_ems_rules():
+    crossing = assert_same_context(context_rules()[1])
+    assert crossing > 0  # the corpus exercises the whole-document scope limiting
+
+
+def test_ems_context_matches_medspacy_context_on_medspacys_default_rules():
+    default_rules = ConText(spacy.blank("en"), rules=None).DEFAULT_RULES_FILEPATH
+    assert_same_context(ConTextRule.from_json(default_rules))
+
+
+def test_ems_context_matches_medspacy_on_rule_options():
+    rules = [
+        ConTextRule("no", "NEGATED", direction="FORWARD", max_targets=1),
+        ConTextRule("denies", "NEGATED", direction="FORWARD", terminated_by={"HISTORICAL"}),
+        ConTextRule("hx", "HISTORICAL", direction="BIDIRECTIONAL", max_scope=3, allowed_types={"DISTRESS"}),
+        ConTextRule("history", "HISTORICAL", direction="BACKWARD", excluded_types={"VITAL"}),
+        ConTextRule("given", "PRIOR_TO_ARRIVAL", direction="BACKWARD", max_targets=2, max_scope=6),
+        ConTextRule("possible", "HYPOTHETICAL", direction="FORWARD",
+                    on_modifies=lambda target, modifier, between: len(between) < 3),
+        ConTextRule("no distress", "PSEUDO", direction="PSEUDO"),
+        ConTextRule("but", "TERMINATE", direction="TERMINATE"),
+        ConTextRule("with", "NEGATED", direction="FORWARD", pattern=r"\bwith(?:out)?\b", max_scope=4),
+    ]
+    assert_same_context(rules)
+
+
+def test_findings_are_the_same_as_with_medspacys_context():
+    reference, fast = reference_pipeline(context_rules()[1]), build_pipeline()
+    for text in narratives():
+        assert findings_from_doc(fast(text)) == findings_from_doc(reference(text)), text[:120]
+
+
+def test_tokenizer_is_medspacys():
+    reference = spacy.blank("en")
+    reference.tokenizer = create_medspacy_tokenizer(reference)
+    tokenizer = build_pipeline().tokenizer
+    for text in narratives():
+        expected, got = reference.tokenizer(text), tokenizer(text)
+        assert [t.text_with_ws for t in got] == [t.text_with_ws for t in expected]
+        assert got.user_data["emscoder.text"] == expected.text
+
+
+@pytest.mark.parametrize("pattern", sorted({r.pattern for r in target_rules()[1] + context_rules()[1]
+                                           if isinstance(r.pattern, str)}), ids=lambda p: p[:30])
+def test_fast_regex_finds_what_re_finds(pattern):
+    flags = re.IGNORECASE if CASE_SENSITIVE_MARK in pattern else 0
+    fast, plain = FastPattern(pattern, flags), re.compile(pattern, flags)
+    for text in narratives():
+        subject = text if flags else text.lower()
+        index = WordStartIndex(subject) if subject.isascii() and not flags else None
+        assert [m.span() for m in fast.finditer(subject, index)] == [m.span() for m in plain.finditer(subject)]
+
+
+def test_unsorted_and_duplicate_targets_get_medspacys_modifiers():
+    rules = [ConTextRule("no", "NEGATED", direction="FORWARD", max_targets=2),
+             ConTextRule("denies", "NEGATED", direction="FORWARD"), ConTextRule("hx", "HISTORICAL")]
+    text = "Pt denies CP or SOB, no N/V, no LOC. Hx CHF, no edema."
+    results = []
+    for nlp in (reference_pipeline(rules), ours(rules)):
+        nlp.remove_pipe("ems_target_matcher")
+        doc = nlp.make_doc(text)
+        for _, pipe in nlp.pipeline[:1]:
+            doc = pipe(doc)
+        targets = [(16, 17, "DISTRESS"), (3, 4, "DISTRESS"), (5, 6, "X"), (3, 4, "DISTRESS"),
+                   (10, 13, "DISTRESS"), (12, 13, "X")]
+        doc.spans[SPAN_GROUP] = [spacy.tokens.Span(doc, start, end, label=label) for start, end, label in targets]
+        doc = nlp.pipeline[-1][1](doc)
+        results.append(outcome(doc, "modifiers"))
+    assert results[0] == results[1] and any(modifiers for *_, modifiers in results[0])

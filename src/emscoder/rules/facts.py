@@ -31,6 +31,7 @@ class Facts:
     crew_roles: set[str]
     crew_evidence: list[Evidence]
     crew_from: str
+    als_crew: bool
     sct_crew: bool
     interfacility: bool
     place_evidence: list[Evidence] = field(default_factory=list)
@@ -39,10 +40,6 @@ class Facts:
         """Findings of a kind documented as present (done or observed by this crew)."""
         return [f for f in self.findings if f.kind == kind and f.status == "present"
                 and (concepts is None or f.concept in concepts)]
-
-    @property
-    def als_crew(self) -> bool:
-        return bool(self.crew_roles & {"AEMT", "Paramedic", "RN", "Physician"})
 
 
 def _crew(pcr: PCR, findings: list[Finding], scope: dict) -> tuple[set[str], list[Evidence], str]:
@@ -114,7 +111,7 @@ def build_facts(pcr: PCR, findings: list[Finding], scope: dict, inference: dict[
         transported=transported, transported_evidence=transported_evidence,
         died_before_loading=bool(deaths) and not transported, death_evidence=[e for f in deaths for e in f.evidence],
         air=air, crew_roles=roles, crew_evidence=crew_evidence, crew_from=crew_from,
-        sct_crew=_sct_crew(pcr, roles, scope), interfacility=origin in facility and destination in facility,
+        als_crew=bool(roles & set(scope["als_roles"])), sct_crew=_sct_crew(pcr, roles, scope), interfacility=origin in facility and destination in facility,
         place_evidence=[field_evidence("origin.type", origin), field_evidence("destination.type", destination)],
     )
 

@@ -179,7 +179,9 @@ def consistency_problems(record: dict, exp: dict) -> list[str]:
     if transported is False or level == "no-transport" or ql:
         if exp["mileage_hcpcs"] is not None or exp["mileage_units"] is not None:
             problems.append("no mileage may be billed when the patient was not transported")
-        if exp["od_modifier"] is not None:
+        if ql and (not exp["od_modifier"] or exp["od_modifier"][0] != exp["od_modifier"][1]):
+            problems.append("a QL claim still carries O/D (required on every claim); nobody was moved: origin letter twice")
+        if not ql and exp["od_modifier"] is not None:
             problems.append("od_modifier must be null when the patient was not transported")
     elif transported is True:
         if exp["mileage_hcpcs"] is None:

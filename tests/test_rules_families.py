@@ -42,7 +42,9 @@ def test_no_mileage_without_transport_or_after_death_before_loading():
 
 def test_missing_and_conflicting_mileage_are_flagged():
     missing = apply_rules(pcr(loaded_miles=None), [])
-    assert missing.mileage is None and "missing_mileage" in {f.id for f in missing.flags}
+    assert (missing.mileage.hcpcs, missing.mileage.units, missing.mileage.rule_id) == ("A0425", None, "MIL-MISSING-01")
+    assert "missing_mileage" in {f.id for f in missing.flags}
+    assert [line.hcpcs for line in missing.claim.lines] == ["A0429"]  # no mileage line until the miles are documented
     conflict = apply_rules(pcr(loaded_miles=5.0), [finding("mileage", "loaded_miles", value=15.0)])
     assert "narrative_structured_conflict" in {f.id for f in conflict.flags}
 
@@ -55,6 +57,12 @@ def test_missing_and_conflicting_mileage_are_flagged():
     ("nursing_home", "dialysis_hospital_based", "", "EG", None),
     ("residence", "physician_office", "", "RP", "uncovered_destination"),
     ("residence", "hospital", "Called to Maple Crest skilled nursing facility for a fall.", "NH", "narrative_structured_conflict"),
+    ("residence", "hospital", "Transported emergent from Birchwood Care Center (SNF) to the ED.", "NH",
+     "narrative_structured_conflict"),
+    ("residence", "hospital", "Odometer 100.2 on scene and 108.9 at hospital. Pt signed at the hospital.", "RH", None),
+    ("residence", "hospital", "Scheduled transport from home to Brushy Mountain Hospital for admission.", "RH", None),
+    ("residence", "hospital", "Destination is a freestanding outpatient dialysis clinic, not the hospital.", "RJ",
+     "narrative_structured_conflict"),
 ])
 def test_origin_destination(origin, destination, narrative, expected, flag):
     outcome = apply_rules(pcr(narrative=narrative, origin={"type": origin, "zip": "54911"},
@@ -67,7 +75,8 @@ def test_origin_destination(origin, destination, narrative, expected, flag):
 
 def test_other_modifiers_ql_gy_gm():
     ql = apply_rules(pcr(transported=False), [finding("death", "pronounced")]).modifiers
-    assert ql.other == ["QL"] and "MOD-QL-01" in ql.rule_ids
+    # O/D is required on every claim (FCSO, WPS); with no destination reached the origin letter is repeated
+    assert ql.other == ["QL"] and "MOD-QL-01" in ql.rule_ids and ql.origin_destination == "RR"
     gy = apply_rules(pcr(transported=False), []).modifiers
     assert gy.other == ["GY"] and gy.rule_ids == ["MOD-GY-01"]
     gm = apply_rules(pcr(narrative="Two patients transported in the unit."), []).modifiers
@@ -200,3 +209,18 @@ def test_scope_file_validation():
     data["unknown_setting"] = 1
     with pytest.raises(RuleFileError, match="unknown_setting"):
         parse_scope(json.dumps(data), "wi.json")
+
+
+@pytest.mark.parametrize("text,before_dispatch", [
+    ("Hospice RN pronounced the patient dead at 0615, prior to dispatch.", True),
+    ("Family states he died before the 911 call was placed.", True),
+    ("Pronounced dead on scene at 0702 by medical control after 20 min of CPR.", False),
+    ("Pt was dead before our arrival per PD.", False),  # after dispatch: QL territory, not "before dispatch"
+])
+def test_death_before_dispatch_inference(text, before_dispatch):
+    rule = default_rulebook().rules["inference"]["INF-DEATH-BEFORE-DISPATCH-01"]
+    assert bool(re.search(rule["death_before_dispatch_pattern"], text, re.I)) == before_dispatch
+    level = apply_rules(pcr(transported=False, narrative=text), [finding("death", "pronounced")]).level
+    assert level.rule_id == ("LVL-DEATH-BEFORE-DISPATCH-01" if before_dispatch else "LVL-DEATH-BEFORE-LOAD-01")
+    if before_dispatch:
+        assert level.evidence[0].text in text and level.evidence[0].start is not None

@@ -186,8 +186,8 @@ class LevelDecision(BaseModel):
 
 class MileageDecision(BaseModel):
     hcpcs: str
-    units: float
-    loaded_miles_raw: float
+    units: float | None = Field(default=None, description="None when the loaded miles are not documented")
+    loaded_miles_raw: float | None = None
     rule_id: str
     rationale: str = ""
     source: str = ""

@@ -31,7 +31,10 @@ class IndexRow:
 def index_row(result: CodingResult, href: str) -> IndexRow:
     """The index row of a result whose page is `href` (relative to the index)."""
     level = f"{result.level.hcpcs} {result.level.label}" if result.level else None
-    mileage = f"{result.mileage.hcpcs} × {result.mileage.units:g}" if result.mileage else None
+    mileage = None
+    if result.mileage:
+        units = "?" if result.mileage.units is None else f"{result.mileage.units:g}"
+        mileage = f"{result.mileage.hcpcs} × {units}"
     primary = next((d for d in result.diagnoses if d.role == "primary"), None)
     suff = result.sufficiency
     return IndexRow(

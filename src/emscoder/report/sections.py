@@ -35,8 +35,10 @@ def _level(t: Targets, level: LevelDecision | None) -> str:
 def _mileage(t: Targets, mileage: MileageDecision | None) -> str:
     if mileage is None:
         return _card("Mileage", NOT_CODED)
-    label = f'<span class="hcpcs">{esc(mileage.hcpcs)}</span> × {esc(f"{mileage.units:g}")}'
-    raw = f'<p class="muted">loaded miles as documented: {esc(f"{mileage.loaded_miles_raw:g}")}</p>'
+    units = "units not documented" if mileage.units is None else f"{mileage.units:g}"
+    label = f'<span class="hcpcs">{esc(mileage.hcpcs)}</span> × {esc(units)}'
+    raw = ("" if mileage.loaded_miles_raw is None
+           else f'<p class="muted">loaded miles as documented: {esc(f"{mileage.loaded_miles_raw:g}")}</p>')
     return _card("Mileage", f"<p>{button('mileage', label)}</p>" + raw
                  + _rule(mileage.rule_id, mileage.rationale, mileage.source) + t.block("mileage", mileage.evidence))
 

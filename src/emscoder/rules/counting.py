@@ -43,14 +43,29 @@ def als2_procedures(facts: Facts, scope: dict) -> Tally:
     """ALS2 procedures this crew performed (date-effective items only from their start date)."""
     tally = Tally()
     items = {item["concept"]: item for item in scope["als2_procedures"]}
+    placed_by_others = _devices_placed_by_others(facts.findings, items)
     for finding in facts.findings:
         if finding.kind != "intervention" or finding.concept not in items or not _status_ok(finding, tally):
+            continue
+        if finding.concept in placed_by_others:
+            tally.exclude(finding, f"same device as the {finding.concept} placed {placed_by_others[finding.concept]}")
             continue
         if not _effective(items[finding.concept], facts.pcr.service_date):
             tally.exclude(finding, f"an ALS2 procedure only for services on or after {items[finding.concept]['effective_from']}")
             continue
         tally.counted.append(finding)
     return tally
+
+
+def _devices_placed_by_others(findings: list[Finding], items: dict[str, dict]) -> dict[str, str]:
+    """Device procedures (an ETT, an IO needle) the narrative says were placed before arrival or by
+    another unit: a crew managing that device has not performed the procedure."""
+    placed: dict[str, str] = {}
+    for finding in findings:
+        if (finding.kind == "intervention" and items.get(finding.concept, {}).get("device")
+                and finding.status in ("prior_to_arrival", "other_provider")):
+            placed.setdefault(finding.concept, NOT_COUNTED[finding.status].removeprefix("done "))
+    return placed
 
 
 def als2_medications(facts: Facts, scope: dict) -> Tally:
@@ -75,9 +90,13 @@ def als_interventions(facts: Facts, scope: dict) -> Tally:
     """ALS interventions (scope table) and ALS medications this crew performed."""
     tally = Tally()
     als, bls_meds, bls_routes = set(scope["als_interventions"]), set(scope["bls_medications"]), scope["bls_medication_routes"]
+    placed_by_others = _devices_placed_by_others(facts.findings, {item["concept"]: item for item in scope["als2_procedures"]})
     for finding in facts.findings:
         if finding.kind == "intervention" and finding.concept in als and _status_ok(finding, tally):
-            tally.counted.append(finding)
+            if finding.concept in placed_by_others:
+                tally.exclude(finding, f"same device as the {finding.concept} placed {placed_by_others[finding.concept]}")
+            else:
+                tally.counted.append(finding)
         elif finding.kind == "medication" and _status_ok(finding, tally):
             route = finding.attributes.get("route")
             if finding.concept in bls_meds or route in bls_routes.get(finding.concept, []):

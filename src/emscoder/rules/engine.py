@@ -35,7 +35,7 @@ def build_claim(pcr: PCR, level: LevelDecision, mileage: MileageDecision | None,
     line_modifiers = ([modifiers.origin_destination] if modifiers.origin_destination else []) + modifiers.other
     pointers = list(range(1, len(codes) + 1))
     lines = [ClaimLine(hcpcs=level.hcpcs, modifiers=line_modifiers, units=1, diagnosis_pointers=pointers)]
-    if mileage:
+    if mileage and mileage.units is not None:
         lines.append(ClaimLine(hcpcs=mileage.hcpcs, modifiers=line_modifiers, units=mileage.units, diagnosis_pointers=pointers))
     return Claim(lines=lines, diagnosis_codes=codes, condition_indicators=list(pcr.condition_indicators))
 

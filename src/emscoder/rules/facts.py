@@ -27,6 +27,8 @@ class Facts:
     transported_evidence: list[Evidence]
     died_before_loading: bool
     death_evidence: list[Evidence]
+    died_before_dispatch: bool
+    death_before_dispatch_evidence: list[Evidence]
     air: str | None
     crew_roles: set[str]
     crew_evidence: list[Evidence]
@@ -95,6 +97,16 @@ def infer_air(pcr: PCR, rule: dict) -> str | None:
     return "rotor-wing" if re.search(rule["rotor_pattern"], pcr.narrative, re.IGNORECASE) else None
 
 
+def infer_death_before_dispatch(pcr: PCR, rule: dict) -> list[Evidence]:
+    """Evidence that death was pronounced before dispatch (INF-DEATH-BEFORE-DISPATCH-01), from the
+    disposition field, else the narrative; empty when neither says so."""
+    pattern = re.compile(rule["death_before_dispatch_pattern"], re.IGNORECASE)
+    if pcr.transport_disposition and pattern.search(pcr.transport_disposition):
+        return [field_evidence("transport_disposition", pcr.transport_disposition)]
+    found = pattern.search(pcr.narrative)
+    return [Evidence(start=found.start(), end=found.end(), text=found.group(0))] if found else []
+
+
 def build_facts(pcr: PCR, findings: list[Finding], scope: dict, inference: dict[str, dict]) -> Facts:
     """Derive the facts for one PCR."""
     roles, crew_evidence, crew_from = _crew(pcr, findings, scope)
@@ -105,15 +117,26 @@ def build_facts(pcr: PCR, findings: list[Finding], scope: dict, inference: dict[
     facility = set(scope["interfacility_types"])
     air = infer_air(pcr, inference["INF-AIR-01"])
     response, response_evidence = infer_response(pcr, inference["INF-RESPONSE-01"])
+    before_dispatch = [] if transported else infer_death_before_dispatch(pcr, inference["INF-DEATH-BEFORE-DISPATCH-01"])
     return Facts(
         pcr=pcr, findings=findings, emergency=response == "emergency", response_known=response is not None,
         response_evidence=response_evidence,
         transported=transported, transported_evidence=transported_evidence,
-        died_before_loading=bool(deaths) and not transported, death_evidence=[e for f in deaths for e in f.evidence],
+        died_before_loading=bool(deaths) and not transported and not before_dispatch, death_evidence=[e for f in deaths for e in f.evidence],
+        died_before_dispatch=bool(before_dispatch), death_before_dispatch_evidence=before_dispatch,
         air=air, crew_roles=roles, crew_evidence=crew_evidence, crew_from=crew_from,
         als_crew=bool(roles & set(scope["als_roles"])), sct_crew=_sct_crew(pcr, roles, scope), interfacility=origin in facility and destination in facility,
         place_evidence=[field_evidence("origin.type", origin), field_evidence("destination.type", destination)],
     )
+
+
+DETERMINANT = re.compile(r"\b\d{1,2}-?([OABCDE])-?\d{1,2}[A-Z]?\b", re.IGNORECASE)
+
+
+def dispatch_determinant_level(pcr: PCR, scope: dict) -> str | None:
+    """ALS or BLS: what the EMD determinant in the dispatch reason ("17-A-1") calls for; None without one."""
+    match = DETERMINANT.search(pcr.dispatch_reason or "")
+    return scope["dispatch_determinant_levels"].get(match.group(1).upper()) if match else None
 
 
 def dispatch_warrants_als(pcr: PCR, scope: dict) -> bool:

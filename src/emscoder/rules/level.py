@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from emscoder.model import Evidence, LevelDecision
 from emscoder.rules import counting
-from emscoder.rules.facts import Facts, dispatch_warrants_als, field_evidence
+from emscoder.rules.facts import Facts, dispatch_determinant_level, dispatch_warrants_als, field_evidence
 from emscoder.rules.loader import RuleBook
 
 
@@ -72,14 +72,26 @@ def _ground_level(facts: Facts, book: RuleBook) -> LevelResult:
     if emergency and warranted is not None:
         return LevelResult(_decision(book, "LVL-ALS1-ASSESSMENT-01", "ALS1-emergency", True, "",
                                      warranted + facts.crew_evidence, not_als2 + interventions.excluded), **result_flags)
-    why = "ALS1: no ALS intervention by this crew" + ("" if emergency else "; an ALS assessment alone counts only on an emergency response")
+    why = "ALS1: no ALS intervention by this crew" + _why_no_assessment(facts, book, emergency)
     label = "BLS-emergency" if emergency else "BLS"
     return LevelResult(_decision(book, "LVL-BLS-01", label, emergency, "", facts.response_evidence,
                                  not_als2 + [why] + interventions.excluded), **result_flags)
 
 
+def _why_no_assessment(facts: Facts, book: RuleBook, emergency: bool) -> str:
+    if not emergency:
+        return "; an ALS assessment alone counts only on an emergency response"
+    if dispatch_determinant_level(facts.pcr, book.scope) == "BLS":
+        return "; the dispatch determinant called for BLS, so an ALS assessment does not count"
+    return "; neither the dispatch nor the presentation warranted an ALS assessment"
+
+
 def _als_presentation(facts: Facts, book: RuleBook) -> list[Evidence] | None:
-    """Evidence that the dispatch (or, failing a protocol, the presentation) warranted an ALS assessment."""
+    """Evidence that the dispatch (or, failing a protocol, the presentation) warranted an ALS assessment.
+    An EMD determinant decides on its own: the protocol was followed and called for ALS or did not."""
+    determinant = dispatch_determinant_level(facts.pcr, book.scope)
+    if determinant is not None:
+        return [field_evidence("dispatch_reason", facts.pcr.dispatch_reason)] if determinant == "ALS" else None
     if dispatch_warrants_als(facts.pcr, book.scope):
         return [field_evidence("dispatch_reason", facts.pcr.dispatch_reason)]
     distress = facts.present("distress", set(book.scope["als_level_distress"]))
@@ -97,6 +109,9 @@ def _why_not_sct(facts: Facts, sct: counting.Tally) -> str:
 def decide_level(facts: Facts, book: RuleBook) -> LevelResult:
     """The level of service the documentation supports."""
     if not facts.transported:
+        if facts.died_before_dispatch:
+            return LevelResult(_decision(book, "LVL-DEATH-BEFORE-DISPATCH-01", "no-transport", facts.emergency, "",
+                                         facts.death_before_dispatch_evidence, ["Death before dispatch: no payment"]))
         if facts.died_before_loading:
             label = "BLS-emergency" if facts.emergency else "BLS"
             return LevelResult(_decision(book, "LVL-DEATH-BEFORE-LOAD-01", label, facts.emergency, "",

@@ -25,13 +25,16 @@ FAMILY_KEYS = {
     "diagnosis": COMMON_KEYS | {"codes", "literal_codes", "max_secondary", "code"},
     "necessity": COMMON_KEYS | {"conditions", "emergency_treatment"},
     "flags": {"id", "rule_id", "version", "severity", "message", "source"},
-    "inference": COMMON_KEYS | {"emergency_pattern", "nonemergency_pattern", "rotor_pattern", "fixed_pattern"},
+    "inference": COMMON_KEYS | {"emergency_pattern", "nonemergency_pattern", "rotor_pattern", "fixed_pattern",
+                                "death_before_dispatch_pattern"},
 }
+ALS2_PROCEDURE_KEYS = {"concept", "effective_from", "device"}
 SCOPE_KEYS = {
     "schema_version", "version", "_about", "state", "no_transport_code", "hcpcs", "mileage_hcpcs", "als_roles", "sct_roles",
     "sct_paramedic_credentials", "als_unit_levels", "als_interventions", "bls_medications", "bls_medication_routes",
     "als2_procedures", "als2_min_administrations", "als2_qualifying_routes", "als2_excluded_medications",
-    "sct_interventions", "sct_medications", "interfacility_types", "als_dispatch_keywords", "als_level_distress",
+    "sct_interventions", "sct_medications", "interfacility_types", "als_dispatch_keywords", "dispatch_determinant_levels",
+    "als_level_distress",
     "repetitive_trip_keywords", "pcs_max_age_days",
 }
 SEVERITIES = {"info", "warning", "error"}
@@ -116,9 +119,14 @@ def parse_scope(text: str, name: str = SCOPE_FILE) -> dict[str, Any]:
         raise RuleFileError(f"{name}: unknown key(s) {sorted(unknown)}; missing key(s) {sorted(missing)}")
     if data["no_transport_code"] not in ("A0998", "A0999"):
         raise RuleFileError(f"{name}: no_transport_code must be A0998 or A0999")
+    levels = data["dispatch_determinant_levels"]
+    if any(len(letter) != 1 or not letter.isupper() or level not in ("ALS", "BLS") for letter, level in levels.items()):
+        raise RuleFileError(f"{name}: dispatch_determinant_levels maps one capital letter to ALS or BLS, got {levels}")
     for item in data["als2_procedures"]:
-        if set(item) - {"concept", "effective_from"}:
-            raise RuleFileError(f"{name}: als2_procedures: unknown key(s) {sorted(set(item) - {'concept', 'effective_from'})}")
+        if set(item) - ALS2_PROCEDURE_KEYS:
+            raise RuleFileError(f"{name}: als2_procedures {item.get('concept')}: unknown key(s) {sorted(set(item) - ALS2_PROCEDURE_KEYS)}")
+        if not isinstance(item.get("device", False), bool):
+            raise RuleFileError(f"{name}: als2_procedures {item['concept']}: device must be true or false")
         if "effective_from" in item:
             try:
                 dt.date.fromisoformat(item["effective_from"])

@@ -44,7 +44,9 @@ def decide_mileage(facts: Facts, book: RuleBook, billable_base: bool) -> Mileage
         return MileageResult(None)
     sources = _sources(facts)
     if not sources:
-        return MileageResult(None, missing=True)
+        rule = book.rule("mileage", "MIL-MISSING-01")
+        return MileageResult(MileageDecision(hcpcs=book.scope["mileage_hcpcs"][facts.air or "ground"], rule_id=rule["id"],
+                                             rationale=rule["rationale"], source=rule["source"]), missing=True)
     rounding = book.rule("mileage", "MIL-ROUND-01")
     rule_id, miles, evidence = sources[0]
     spread = max(s[1] for s in sources) - min(s[1] for s in sources)

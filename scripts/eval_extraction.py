@@ -2,6 +2,8 @@
 
 A prediction matches a gold annotation when kind and concept agree and the spans overlap. Prints
 precision / recall / F1 per kind (detection) and per status (detection with the right status).
+Finding kinds the gold set does not annotate (UNSCORED_KINDS: acute conditions outside the CMS
+distress list) are not scored; their count is printed so they are not silently dropped.
 Usage: python scripts/eval_extraction.py [FILE.jsonl ...] [--errors N]
 """
 from __future__ import annotations
@@ -16,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_gold import GOLD_DIR, resolve_span  # noqa: E402
 
 from emscoder.nlp.findings import extract_findings  # noqa: E402
+
+UNSCORED_KINDS = {"condition"}
 
 
 def gold_items(record: dict) -> list[tuple]:
@@ -46,15 +50,17 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def evaluate(files: list[Path], show_errors: int) -> None:
-    kind, status = Counter(), Counter()
+    kind, status, unscored = Counter(), Counter(), Counter()
     errors = []
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             record = json.loads(line)
+            findings = extract_findings(record["narrative"])
+            unscored.update(f.kind for f in findings if f.kind in UNSCORED_KINDS)
             pred = [(f.kind, f.concept, f.evidence[0].start, f.evidence[0].end, f.status)
-                    for f in extract_findings(record["narrative"])]
+                    for f in findings if f.kind not in UNSCORED_KINDS]
             pairs, missed, extra = match(gold_items(record), pred)
             for g, p in pairs:
                 kind[g[0], "tp"] += 1
@@ -76,6 +82,8 @@ def evaluate(files: list[Path], show_errors: int) -> None:
             tp, fp, fn = counts[name, "tp"], counts[name, "fp"], counts[name, "fn"]
             p, r, f = prf(tp, fp, fn)
             print(f"{name:<24} {p:6.3f} {r:6.3f} {f:6.3f} {tp + fn:6d}")
+    for name, count in sorted(unscored.items()):
+        print(f"not scored (not annotated in the gold set): {count} {name} finding(s)")
     for err in errors[:show_errors]:
         print(" | ".join(map(str, err)))
 

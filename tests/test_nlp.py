@@ -21,6 +21,19 @@ def found(text):
     ("PICC in place.", ("intervention", "central_line", "historical", "PICC")),
     ("Family history of stroke.", ("distress", "stroke_signs", "family", "stroke")),
     ("Intubated with 7.5 ETT.", ("intervention", "intubation", "present", "Intubated")),
+    ("Monitor asystole per E12; no shocks delivered by anyone.", ("intervention", "defibrillation", "negated", "shocks delivered")),
+    ("E12 medic Dunleavy intubated pt at 0418.", ("intervention", "intubation", "other_provider", "intubated")),
+    ("Ventilated via the existing ETT.", ("intervention", "intubation", "historical", "ETT")),
+    ("Direct admit to 3 West for IV antibiotics.", ("intervention", "iv_access", "hypothetical", "IV")),
+    ("1 unit LTOWB via warmer by our medic.", ("intervention", "blood_transfusion", "present", "LTOWB")),
+    ("IABP 1:1 managed by perfusionist.", ("intervention", "iabp", "present", "IABP")),
+    ("Cannot sit upright in w/c or chair.", ("bed_confinement", "sitting_tolerated", "negated", "in w/c")),
+    ("Does not walk (hasn't ambulated in >1 yr).", ("bed_confinement", "cannot_ambulate", "present", "hasn't ambulated")),
+    ("Cannot get OOB without a Hoyer lift.", ("bed_confinement", "cannot_get_up", "present", "Hoyer lift")),
+    ("Hives and tongue swelling after peanuts.", ("condition", "allergic_reaction", "present", "Hives and tongue swelling")),
+    ("Pain 9/10 in the R flank.", ("condition", "severe_pain", "present", "Pain 9/10")),
+    ("Denies any head strike.", ("condition", "head_injury", "negated", "head strike")),
+    ("Restrained driver in a side-impact collision.", ("condition", "accident_injury", "present", "side-impact collision")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)

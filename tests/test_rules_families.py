@@ -94,6 +94,14 @@ def test_diagnoses_from_observed_signs_in_acuity_order():
     assert outcome.claim.diagnosis_codes == ["R40.20", "R07.9"]
 
 
+def test_a_specific_mention_refines_the_code_whatever_its_position():
+    rhythm = [finding("distress", "cardiac_dysrhythmia"), finding("distress", "cardiac_dysrhythmia")]
+    rhythm[1].evidence[0].text = "A-fib"  # the first mention ("irregular") has no specific code
+    rhythm[0].evidence[0].text = "irregular"
+    outcome = apply_rules(pcr(), rhythm + [finding("condition", "overdose"), finding("condition", "allergic_reaction", "hypothetical")])
+    assert [d.code for d in outcome.diagnoses] == ["I48.91", "T50.901A"]
+
+
 def test_interfacility_uses_the_facility_diagnosis_and_rejects_non_billable_codes():
     fields = {"origin": {"type": "hospital", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"}}
     good = apply_rules(pcr(**fields, conditions=[{"code": "I21.4", "role": "primary_impression"}]), [finding("distress", "chest_pain")])
@@ -110,6 +118,15 @@ def test_interfacility_uses_the_facility_diagnosis_and_rejects_non_billable_code
     (NON_EMERGENCY, BED + [finding("bed_confinement", "ambulatory")], False, "NEC-NONE-01", {"nonemergency_without_bed_confinement"}),
     (NON_EMERGENCY, [finding("distress", "oxygen_required")], True, "NEC-NON-EMERGENCY-OTHER-01", set()),
     (NON_EMERGENCY, [finding("distress", "chest_pain", "negated")], False, "NEC-NONE-01", {"no_medical_necessity"}),
+    # acute conditions outside the CMS distress list: the "emergency situation (injury, acute illness)" criterion
+    ({}, [finding("condition", "allergic_reaction")], True, "NEC-EMERGENCY-01", set()),
+    ({}, [finding("condition", "accident_injury", "negated")], False, "NEC-NONE-01", {"no_medical_necessity"}),
+    ({}, [med("ondansetron", "IV")], True, "NEC-EMERGENCY-01", set()),
+    # a condition alone is not a reason for a scheduled trip, IV drugs given en route are
+    (NON_EMERGENCY, [finding("condition", "severe_pain")], False, "NEC-NONE-01", {"nonemergency_without_bed_confinement"}),
+    (NON_EMERGENCY, [med("heparin", "infusion")], True, "NEC-NON-EMERGENCY-OTHER-01", set()),
+    (NON_EMERGENCY, [med("normal_saline", "infusion", crystalloid=True)], False, "NEC-NONE-01", {"no_medical_necessity"}),
+    (NON_EMERGENCY, [proc("ventilator_management")], True, "NEC-NON-EMERGENCY-OTHER-01", set()),
 ])
 def test_necessity(fields, findings, documented, rule_id, flags):
     outcome = apply_rules(pcr(**fields), findings)

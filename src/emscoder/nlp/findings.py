@@ -15,7 +15,7 @@ from emscoder.nlp.docview import DocView
 
 FINDING_LIST = TypeAdapter(list[Finding])
 REPEAT_OF_PREVIOUS = "@previous"
-MERGED_KINDS = {"intervention", "distress"}
+MERGED_KINDS = {"intervention", "distress", "condition"}
 JOINING_GAP = re.compile(r"[\s,@:()/-]*(?:via|by|per|at|with|w/|of|on|and|to|in)?[\s,@:()/-]*", re.I)
 Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per narrative
 # When several modifiers apply, the one that most changes what counts wins.

@@ -15,7 +15,7 @@ from emscoder.resources import resource_text
 TARGET_FILE = "nlp/targets.json"
 CONTEXT_FILE = "nlp/context.json"
 TARGET_KEYS = {"literal", "category", "pattern", "metadata"}
-TARGET_CATEGORIES = {"INTERVENTION", "MEDICATION", "BED_CONFINEMENT", "DISTRESS", "CREW", "SIGNATURE",
+TARGET_CATEGORIES = {"INTERVENTION", "MEDICATION", "BED_CONFINEMENT", "DISTRESS", "CONDITION", "CREW", "SIGNATURE",
                      "REFUSAL", "DEATH", "PCS", "VITAL", "MILEAGE"}
 REQUIRED_TARGET_METADATA = {"INTERVENTION": ("id", "concept", "class"), "VITAL": ("id", "concept", "normal")}
 CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "allowed_types", "excluded_types",

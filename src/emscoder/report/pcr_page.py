@@ -8,8 +8,8 @@ from emscoder.report.highlight import render_narrative
 from emscoder.report.htmlkit import button, esc, page
 from emscoder.report.sections import codes_section, flags_section, sufficiency_section
 
-KINDS = ("intervention", "medication", "bed_confinement", "distress", "vital", "crew", "signature",
-         "mileage", "refusal", "death")
+KINDS = ("intervention", "medication", "bed_confinement", "distress", "condition", "vital", "crew",
+         "signature", "mileage", "refusal", "death")
 STATUS_LABELS = {
     "present": "counted", "negated": "negated", "historical": "historical", "hypothetical": "hypothetical",
     "refused": "refused", "attempted_unsuccessful": "failed attempt", "prior_to_arrival": "before arrival",

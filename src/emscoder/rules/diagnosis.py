@@ -16,14 +16,16 @@ def _make(code: str, role: str, rule: dict, evidence: list[Evidence]) -> Diagnos
 
 
 def _symptom_codes(facts: Facts, rule: dict) -> list[tuple[str, list[Evidence]]]:
-    """One code per observed concept, in the rule's order of acuity; a literal (syncope, dyspnea) can refine it."""
+    """One code per observed concept, in the rule's order of acuity; the first mention whose words have
+    a more specific code (syncope, hematemesis, atrial fibrillation) refines it."""
     codes: list[tuple[str, list[Evidence]]] = []
     for concept, code in rule["codes"].items():
-        found = facts.present("distress", {concept})
+        found = facts.observed({concept})
         if not found:
             continue
-        literal = found[0].evidence[0].text.lower() if found[0].evidence else ""
-        codes.append((rule["literal_codes"].get(literal, code), found[0].evidence))
+        specific = next(((rule["literal_codes"][text], f.evidence) for f in found
+                         if f.evidence and (text := " ".join(f.evidence[0].text.lower().split())) in rule["literal_codes"]), None)
+        codes.append(specific or (code, found[0].evidence))
     return codes
 
 

@@ -43,6 +43,11 @@ class Facts:
         return [f for f in self.findings if f.kind == kind and f.status == "present"
                 and (concepts is None or f.concept in concepts)]
 
+    def observed(self, concepts: set[str] | list[str]) -> list[Finding]:
+        """Distress findings (the CMS list) and other acute conditions documented as present."""
+        return [f for f in self.findings if f.kind in ("distress", "condition") and f.status == "present"
+                and f.concept in concepts]
+
 
 def _crew(pcr: PCR, findings: list[Finding], scope: dict) -> tuple[set[str], list[Evidence], str]:
     if pcr.crew:

@@ -23,7 +23,7 @@ FAMILY_KEYS = {
     "modifiers": COMMON_KEYS | {"letters", "origin_only", "uncovered_destinations", "origin_patterns",
                                 "destination_patterns", "pattern"},
     "diagnosis": COMMON_KEYS | {"codes", "literal_codes", "max_secondary", "code"},
-    "necessity": COMMON_KEYS | {"conditions", "emergency_treatment"},
+    "necessity": COMMON_KEYS | {"conditions", "emergency_treatment", "treatment", "medication_routes"},
     "flags": {"id", "rule_id", "version", "severity", "message", "source"},
     "inference": COMMON_KEYS | {"emergency_pattern", "nonemergency_pattern", "rotor_pattern", "fixed_pattern",
                                 "death_before_dispatch_pattern"},

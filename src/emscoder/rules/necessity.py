@@ -51,8 +51,9 @@ def _pcs_problem(facts: Facts, book: RuleBook) -> str | None:
 def decide_necessity(facts: Facts, book: RuleBook) -> NecessityResult:
     """Whether, and on what basis, the documentation supports medical necessity."""
     emergency_rule = book.rule("necessity", "NEC-EMERGENCY-01")
-    conditions = facts.present("distress", set(emergency_rule["conditions"]))
-    treatment = facts.present("intervention", set(emergency_rule["emergency_treatment"]))
+    conditions = facts.observed(set(emergency_rule["conditions"]))
+    treatment = facts.present("intervention", set(emergency_rule["emergency_treatment"])) + _iv_drugs(
+        facts, book.rule("necessity", "NEC-NON-EMERGENCY-OTHER-01"))
     beds, bed_evidence = bed_confinement(facts)
     non_emergency = facts.response_known and not facts.emergency
     if not non_emergency and (conditions or treatment):
@@ -63,13 +64,24 @@ def decide_necessity(facts: Facts, book: RuleBook) -> NecessityResult:
         if beds.met:
             return NecessityResult(Necessity(documented=True, basis=["bed_confined"], bed_confinement=beds,
                                              **_cite(book, "NEC-BED-CONFINED-01"), evidence=bed_evidence), pcs_missing=pcs)
-        other = facts.present("distress", set(book.rule("necessity", "NEC-NON-EMERGENCY-OTHER-01")["conditions"]))
+        other = _needs_ambulance_en_route(facts, book.rule("necessity", "NEC-NON-EMERGENCY-OTHER-01"))
         if other:
             return NecessityResult(_necessity(book, "NEC-NON-EMERGENCY-OTHER-01", True, sorted({f.concept for f in other}),
                                               beds, other), pcs_missing=pcs)
         return NecessityResult(_necessity(book, "NEC-NONE-01", False, [], beds, []),
                                nonemergency_without_bed_confinement=True, pcs_missing=pcs)
     return NecessityResult(_necessity(book, "NEC-NONE-01", False, [], beds, []))
+
+
+def _needs_ambulance_en_route(facts: Facts, rule: dict) -> list:
+    """Conditions, or care this crew gave during the trip, that rule out other means of transport."""
+    return facts.observed(set(rule["conditions"])) + facts.present("intervention", set(rule["treatment"])) + _iv_drugs(facts, rule)
+
+
+def _iv_drugs(facts: Facts, rule: dict) -> list:
+    """Non-crystalloid drugs this crew gave by vein or bone: treatment needed during the trip."""
+    routes = set(rule["medication_routes"])
+    return [f for f in facts.present("medication") if f.attributes.get("route") in routes and not f.attributes.get("crystalloid")]
 
 
 def _cite(book: RuleBook, rule_id: str) -> dict:

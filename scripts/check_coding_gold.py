@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - environment problem, not a data
     sys.exit(f"cannot import emscoder / simple_icd_10_cm ({exc}); install the package first: pip install -e .")
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "corpora" / "gold" / "coding" / "pcrs.jsonl"
-ID_PATTERN = re.compile(r"^gold-coding-\d{3}$")
+ID_PATTERN = re.compile(r"^gold-coding-h?\d{3}$")
 
 EXPECTED_KEYS = {
     "level", "hcpcs", "mileage_hcpcs", "mileage_units", "od_modifier", "other_modifiers",

@@ -26,7 +26,29 @@ def _symptom_codes(facts: Facts, rule: dict) -> list[tuple[str, list[Evidence]]]
         specific = next(((rule["literal_codes"][text], f.evidence) for f in found
                          if f.evidence and (text := " ".join(f.evidence[0].text.lower().split())) in rule["literal_codes"]), None)
         codes.append(specific or (code, found[0].evidence))
+    return sorted(codes + _vital_codes(facts, rule), key=lambda item: _tier(item[0], rule))
+
+
+def _vital_codes(facts: Facts, rule: dict) -> list[tuple[str, list[Evidence]]]:
+    """A measured value outside a rule's bound (glucose 38 -> hypoglycemia), first reading that qualifies."""
+    codes = []
+    for bound in rule["vital_codes"]:
+        for finding in facts.present("vital", {bound["vital"]}):
+            try:
+                value = float(str(finding.attributes.get("value", "")).split("/")[0])
+            except ValueError:
+                continue
+            if value < bound.get("below", float("-inf")) or value > bound.get("above", float("inf")):
+                codes.append((bound["code"], finding.evidence))
+                break
     return codes
+
+
+def _tier(code: str, rule: dict) -> int:
+    """0: codes that always lead (cardiac arrest); 1: a named condition; 2: a sign or symptom (R, Z, T14.9)."""
+    if code in rule["primary_codes"]:
+        return 0
+    return 2 if code.startswith(tuple(rule["generic_prefixes"])) else 1
 
 
 def _facility_code(facts: Facts) -> tuple[str, list[Evidence]] | None:

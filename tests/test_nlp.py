@@ -27,6 +27,8 @@ def found(text):
     ("Direct admit to 3 West for IV antibiotics.", ("intervention", "iv_access", "hypothetical", "IV")),
     ("1 unit LTOWB via warmer by our medic.", ("intervention", "blood_transfusion", "present", "LTOWB")),
     ("IABP 1:1 managed by perfusionist.", ("intervention", "iabp", "present", "IABP")),
+    ("Port R chest (not accessed).", ("intervention", "central_line", "historical", "Port")),
+    ("FD first resp doing cpr on arrival.", ("intervention", "cpr", "prior_to_arrival", "cpr")),
     ("Cannot sit upright in w/c or chair.", ("bed_confinement", "sitting_tolerated", "negated", "in w/c")),
     ("Does not walk (hasn't ambulated in >1 yr).", ("bed_confinement", "cannot_ambulate", "present", "hasn't ambulated")),
     ("Cannot get OOB without a Hoyer lift.", ("bed_confinement", "cannot_get_up", "present", "Hoyer lift")),

@@ -9,6 +9,7 @@ from emscoder.rules import apply_rules
 from emscoder.rules.loader import default_rulebook, parse_rules, parse_scope
 from emscoder.rules.mileage import billable_units
 from emscoder.resources import resource_text
+from emscoder.model import Evidence, Finding
 from rules_helpers import finding, med, pcr, proc
 
 ROUND = default_rulebook().rule("mileage", "MIL-ROUND-01")
@@ -81,6 +82,8 @@ def test_other_modifiers_ql_gy_gm():
     assert gy.other == ["GY"] and gy.rule_ids == ["MOD-GY-01"]
     gm = apply_rules(pcr(narrative="Two patients transported in the unit."), []).modifiers
     assert "GM" in gm.other and "MOD-GM-01" in gm.rule_ids
+    assert "GM" in apply_rules(pcr(narrative="Husband is the 2nd pt in this unit. Both pts transported together."),
+                               []).modifiers.other
     assert "GM" not in apply_rules(pcr(narrative="One patient transported."), []).modifiers.other
     claim = apply_rules(pcr(transported=False), [finding("death", "pronounced")]).claim
     assert [line.hcpcs for line in claim.lines] == ["A0429"]
@@ -241,3 +244,23 @@ def test_death_before_dispatch_inference(text, before_dispatch):
     assert level.rule_id == ("LVL-DEATH-BEFORE-DISPATCH-01" if before_dispatch else "LVL-DEATH-BEFORE-LOAD-01")
     if before_dispatch:
         assert level.evidence[0].text in text and level.evidence[0].start is not None
+
+
+def _odometer(text: str, reading: str) -> Finding:
+    start = text.index(reading)
+    return Finding(kind="mileage", concept="odometer", status="present", attributes={"value": float(reading.split()[-1])},
+                   evidence=[Evidence(start=start, end=start + len(reading), text=reading)], rule_id="TEST-odometer")
+
+
+@pytest.mark.parametrize("text,readings,units", [
+    ("Odo 88412.3 at pickup, 88419.9 at pt's house. Pt signed.", ["Odo 88412.3"], 7.6),
+    ("odometer 700.00 on scene / odometer 709.99 at hospital.", ["odometer 700.00", "odometer 709.99"], 10.0),
+    ("Odometer begin 30100.0, end 30131.4 (station to station).", ["Odometer begin 30100.0"], None),
+    ("Odo 5000.0 at pickup, 4990.0 at ED.", ["Odo 5000.0"], None),  # backwards: not loaded miles
+])
+def test_loaded_miles_from_odometer_readings_in_the_narrative(text, readings, units):
+    outcome = apply_rules(pcr(loaded_miles=None, narrative=text), [_odometer(text, r) for r in readings])
+    assert outcome.mileage.units == units
+    assert outcome.mileage.rule_id == ("MIL-NARRATIVE-ODOMETER-01" if units else "MIL-MISSING-01")
+    if units:
+        assert [text[e.start:e.end] for e in outcome.mileage.evidence][-1] in text

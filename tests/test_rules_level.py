@@ -49,6 +49,8 @@ CASES = [
      [proc("intubation", "other_provider"), proc("intubation"), proc("iv_access")], "ALS1-emergency", "LVL-ALS1-INTERVENTION-01"),
     ("IO placed before arrival: managing it is not an IO line", {},
      [proc("io_access", "prior_to_arrival"), proc("io_access")], "BLS-emergency", "LVL-BLS-01"),
+    ("an AED is not manual defibrillation", {}, [proc("iv_access"), finding("intervention", "defibrillation", **{"class": "BLS"})],
+     "ALS1-emergency", "LVL-ALS1-INTERVENTION-01"),
     ("shocks are not a device: this crew's shock counts after earlier ones", {},
      [proc("defibrillation", "prior_to_arrival"), proc("defibrillation")], "ALS2", "LVL-ALS2-PROC-01"),
     ("Alpha determinant: the ALS assessment does not count", {"dispatch_reason": "Falls (17-A-1)"}, [CHEST_PAIN],

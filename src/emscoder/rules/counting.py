@@ -50,6 +50,9 @@ def als2_procedures(facts: Facts, scope: dict) -> Tally:
         if finding.concept in placed_by_others:
             tally.exclude(finding, f"same device as the {finding.concept} placed {placed_by_others[finding.concept]}")
             continue
+        if finding.attributes.get("class") == "BLS":  # an AED: automated, not the manual skill ALS2 names
+            tally.exclude(finding, "automated (AED) use is a BLS skill, not manual defibrillation")
+            continue
         if not _effective(items[finding.concept], facts.pcr.service_date):
             tally.exclude(finding, f"an ALS2 procedure only for services on or after {items[finding.concept]['effective_from']}")
             continue

@@ -19,7 +19,7 @@ SCOPE_FILE = "billing/scope_default.json"
 COMMON_KEYS = {"id", "version", "rationale", "source"}
 FAMILY_KEYS = {
     "level": COMMON_KEYS | {"level"},
-    "mileage": COMMON_KEYS | {"min_units", "whole_mile_threshold", "conflict_tolerance_miles"},
+    "mileage": COMMON_KEYS | {"min_units", "whole_mile_threshold", "conflict_tolerance_miles", "exclude_pattern"},
     "modifiers": COMMON_KEYS | {"letters", "origin_only", "uncovered_destinations", "origin_patterns",
                                 "destination_patterns", "pattern"},
     "diagnosis": COMMON_KEYS | {"codes", "literal_codes", "max_secondary", "code", "primary_codes", "generic_prefixes",

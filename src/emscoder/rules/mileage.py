@@ -1,6 +1,7 @@
 """Loaded mileage: odometer, structured field or narrative; rounded per CMS; none when not transported."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -24,7 +25,37 @@ def billable_units(miles: float, rule: dict) -> float:
     return float(max(units, Decimal(str(rule["min_units"]))))
 
 
-def _sources(facts: Facts) -> list[tuple[str, float, list[Evidence]]]:
+MAX_PLAUSIBLE_LOADED_MILES = Decimal("500")
+SECOND_READING = re.compile(r"[^\d.\n]{0,40}?\b(\d{3,7}(?:\.\d{1,2})?)\b")
+
+
+def _readings(facts: Facts) -> list[tuple[Decimal, Evidence]]:
+    """Odometer readings in the narrative; a bare number right after the only reading is its pair
+    ("Odo 88412.3 at pickup, 88419.9 at pt's house")."""
+    found = [(Decimal(str(f.attributes["value"])), f.evidence[0])
+             for f in facts.present("mileage", {"odometer"}) if "value" in f.attributes and f.evidence]
+    if len(found) == 1 and found[0][1].end is not None:
+        end = found[0][1].end
+        pair = SECOND_READING.match(facts.pcr.narrative, end)
+        if pair:
+            found.append((Decimal(pair.group(1)), Evidence(start=pair.start(1), end=pair.end(1), text=pair.group(1))))
+    return found
+
+
+def _narrative_odometer(facts: Facts, rule: dict) -> tuple[str, float, list[Evidence]] | None:
+    """Loaded miles from two odometer readings in the narrative, pickup first."""
+    readings = _readings(facts)
+    if len(readings) != 2:
+        return None
+    (start_value, first), (end_value, second) = readings
+    window = facts.pcr.narrative[first.start:second.end + 40]
+    miles = end_value - start_value
+    if re.search(rule["exclude_pattern"], window, re.IGNORECASE) or not 0 < miles < MAX_PLAUSIBLE_LOADED_MILES:
+        return None
+    return rule["id"], float(miles), [first, second]
+
+
+def _sources(facts: Facts, book: RuleBook) -> list[tuple[str, float, list[Evidence]]]:
     pcr, sources = facts.pcr, []
     odometer = pcr.odometer_miles()
     if odometer is not None and odometer >= 0:
@@ -35,6 +66,9 @@ def _sources(facts: Facts) -> list[tuple[str, float, list[Evidence]]]:
     stated = [f for f in facts.present("mileage", {"loaded_miles"}) if "value" in f.attributes]
     if stated:
         sources.append(("MIL-NARRATIVE-01", float(stated[-1].attributes["value"]), stated[-1].evidence))
+    odometer_text = _narrative_odometer(facts, book.rule("mileage", "MIL-NARRATIVE-ODOMETER-01"))
+    if odometer_text:
+        sources.append(odometer_text)
     return sources
 
 
@@ -42,7 +76,7 @@ def decide_mileage(facts: Facts, book: RuleBook, billable_base: bool) -> Mileage
     """Mileage line, or None when not transported (or death before loading)."""
     if not facts.transported or not billable_base:
         return MileageResult(None)
-    sources = _sources(facts)
+    sources = _sources(facts, book)
     if not sources:
         rule = book.rule("mileage", "MIL-MISSING-01")
         return MileageResult(MileageDecision(hcpcs=book.scope["mileage_hcpcs"][facts.air or "ground"], rule_id=rule["id"],

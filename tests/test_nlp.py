@@ -36,6 +36,57 @@ def found(text):
     ("Pain 9/10 in the R flank.", ("condition", "severe_pain", "present", "Pain 9/10")),
     ("Denies any head strike.", ("condition", "head_injury", "negated", "head strike")),
     ("Restrained driver in a side-impact collision.", ("condition", "accident_injury", "present", "side-impact collision")),
+    # family history needs a relative who has/had the condition, not a relative who reports
+    ("Sister has afib.", ("distress", "cardiac_dysrhythmia", "family", "afib")),
+    ("Mother states pt is confused.", ("distress", "altered_mental_status", "present", "confused")),
+    # other facilities' staff; this crew's credentials stay present
+    ("Report called to dialysis RN.", ("crew", "rn", "other_provider", "dialysis RN")),
+    ("Care to ED physician.", ("crew", "physician", "other_provider", "ED physician")),
+    ("Engine 8 paramedic on scene.", ("crew", "paramedic", "other_provider", "Engine 8 paramedic")),
+    ("ETI by Paramedic Ruiz.", ("crew", "paramedic", "present", "Paramedic")),
+    ("Staff RN signed for pt.", ("signature", "representative_signed", "present", "RN signed")),
+    # prior to arrival: agents, facilities, "received", "PTA:" headers; not the crew's own actions
+    ("Crew took over CPR.", ("intervention", "cpr", "present", "CPR")),
+    ("Pt placed on NRB.", ("intervention", "oxygen", "present", "NRB")),
+    ("Pt had a seizure in the ambulance.", ("distress", "seizure", "present", "seizure")),
+    ("Seizure began 5 min before our arrival.", ("distress", "seizure", "present", "Seizure")),
+    ("Morphine 4 mg IV given at 1300 by the floor RN.", ("medication", "morphine", "prior_to_arrival", "Morphine")),
+    ("Pt received ASA 324 mg at the clinic.", ("medication", "aspirin", "prior_to_arrival", "ASA")),
+    ("Used her albuterol inhaler 4 puffs.", ("medication", "albuterol", "prior_to_arrival", "albuterol")),
+    ("PTA: Mom gave narcan 4 mg IN.", ("medication", "naloxone", "prior_to_arrival", "narcan")),
+    ("Nurse who gave report says pt fell.", ("crew", "rn", "present", "Nurse")),
+    # refusals: a REFUSAL target is itself present; "offered ... declined" is a refused treatment
+    ("Pt refused transport.", ("refusal", "refused_transport", "present", "refused transport")),
+    ("Neg LOC, refused eval.", ("refusal", "refused_care", "present", "refused eval")),
+    ("IV offered, pt declined.", ("intervention", "iv_access", "refused", "IV")),
+    # failed attempts are procedures; "no IV attempted" is not a failed attempt
+    ("2 failed IV attempts.", ("intervention", "iv_access", "attempted_unsuccessful", "IV attempts")),
+    ("No IV attempted.", ("intervention", "iv_access", "negated", "IV")),
+    ("Risk of missed fracture explained.", ("distress", "fracture", "hypothetical", "fracture")),
+    ("Missed keppra x2 days.", ("medication", "levetiracetam", "historical", "keppra")),
+    # negations
+    ("PCS not on file.", ("pcs", "pcs_missing", "present", "PCS not on file")),
+    ("Ran out of metoprolol 3 days ago.", ("medication", "metoprolol", "negated", "metoprolol")),
+    ("Off her meds (lithium) x 1 wk.", ("medication", "lithium", "negated", "lithium")),
+    ("Denys CP.", ("distress", "chest_pain", "negated", "CP")),
+    ("Labetalol not carried on unit.", ("medication", "labetalol", "negated", "Labetalol")),
+    ("Fentanyl avoided d/t BP.", ("medication", "fentanyl", "negated", "Fentanyl")),
+    ("Our crew did not remove the TQ.", ("intervention", "hemorrhage_control", "present", "TQ")),
+    # plans: a negation inside a plan stays hypothetical
+    ("Zofran 4 mg IV PRN nausea, not needed.", ("medication", "ondansetron", "hypothetical", "Zofran")),
+    ("Consider RSI if mentation declines.", ("intervention", "intubation", "hypothetical", "RSI")),
+    ("BVM at standby.", ("intervention", "bvm", "hypothetical", "BVM")),
+    ("Ambulated to stretcher with standby assist.", ("bed_confinement", "ambulatory", "present", "Ambulated to stretcher")),
+    ("Dopamine would be started by ED.", ("medication", "dopamine", "hypothetical", "Dopamine")),
+    ("Explained risk of stroke.", ("distress", "stroke_signs", "hypothetical", "stroke")),
+    # history: home devices, chronic meds, baseline; not ages or comparisons with baseline
+    ("COPD on home O2 2 lpm.", ("intervention", "oxygen", "historical", "home O2 2 lpm")),
+    ("Insulin pump on abdomen.", ("medication", "insulin", "historical", "Insulin pump")),
+    ("On warfarin for afib.", ("distress", "cardiac_dysrhythmia", "historical", "afib")),
+    ("62 year old male with chest pain.", ("distress", "chest_pain", "present", "chest pain")),
+    ("More confused than baseline.", ("distress", "altered_mental_status", "present", "confused")),
+    ("BP 90/60 on levophed.", ("medication", "norepinephrine", "present", "levophed")),
+    ("Digoxin toxicity suspected.", ("medication", "digoxin", "historical", "Digoxin")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)

@@ -18,9 +18,11 @@ REPEAT_OF_PREVIOUS = "@previous"
 MERGED_KINDS = {"intervention", "distress", "condition"}
 JOINING_GAP = re.compile(r"[\s,@:()/-]*(?:via|by|per|at|with|w/|of|on|and|to|in)?[\s,@:()/-]*", re.I)
 Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per narrative
-# When several modifiers apply, the one that most changes what counts wins.
-STATUS_PRIORITY = ["ATTEMPTED_UNSUCCESSFUL", "REFUSED", "NEGATED", "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER",
-                   "FAMILY", "HYPOTHETICAL", "HISTORICAL"]
+# When several modifiers apply, the one that most changes what counts wins. HYPOTHETICAL outranks
+# NEGATED: a negation inside a plan belongs to the plan ("zofran PRN nausea, not needed", "consider
+# RSI if no improvement"), so the mention is hypothetical rather than negated.
+STATUS_PRIORITY = ["ATTEMPTED_UNSUCCESSFUL", "REFUSED", "HYPOTHETICAL", "NEGATED", "PRIOR_TO_ARRIVAL",
+                   "OTHER_PROVIDER", "FAMILY", "HISTORICAL"]
 
 
 def _status(modifiers: tuple, default: str) -> tuple[str, list[tuple[int, int]]]:

@@ -87,9 +87,34 @@ def found(text):
     ("More confused than baseline.", ("distress", "altered_mental_status", "present", "confused")),
     ("BP 90/60 on levophed.", ("medication", "norepinephrine", "present", "levophed")),
     ("Digoxin toxicity suspected.", ("medication", "digoxin", "historical", "Digoxin")),
+    ("Home O2 3 lpm via NC.", ("intervention", "oxygen", "historical", "Home O2 3 lpm via NC")),
+    # lines listed one after another are separate mentions; a failed line may be named by its site only
+    ("18g L AC and 20g R FA placed.", ("intervention", "iv_access", "present", "20g R FA")),
+    ("22g L hand after a failed attempt R AC.", ("intervention", "iv_access", "attempted_unsuccessful", "R AC")),
+    ("20g L FA on 2nd try, first R hand blown.", ("intervention", "iv_access", "attempted_unsuccessful", "R hand")),
+    ("Pt refused ASA and IV.", ("intervention", "iv_access", "refused", "IV")),
+    ("Parents report no AED in the house.", ("intervention", "defibrillation", "negated", "AED")),
+    ("ETCO2 monitored throughout.", ("intervention", "capnography", "present", "ETCO2 monitored")),
+    ("Restrained passenger, airbags deployed.", ("condition", "accident_injury", "present", "Restrained passenger")),
+    # the agent's verb may begin the target ("held pressure", "checked sugar")
+    ("Husband held pressure on the wound.", ("intervention", "hemorrhage_control", "prior_to_arrival", "held pressure")),
+    ("Neighbor checked sugar with her meter.", ("intervention", "glucose_check", "prior_to_arrival", "checked sugar")),
+    ("OLMC Dr. Lee agreed with the plan.", ("crew", "physician", "other_provider", "Dr.")),
+    ("Ondansetron 4 mg IV available if nausea returns.", ("medication", "ondansetron", "hypothetical", "Ondansetron")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Fentanyl 50 mcg IV x2 for pain.", "iv_access"),  # a route with a count, not two lines
+    ("SpO2 94% on 2L.", "oxygen"),  # part of the SpO2 reading
+    ("NS 30 mL/kg (~2 L) bolus.", "oxygen"),  # a fluid volume
+    ("Lives at 12 Birchwood Dr for 10 yrs.", "physician"),  # a street
+    ("Restrained driver, no LOC.", "physical_restraint"),  # a seat belt
+])
+def test_words_that_are_not_the_concept(text, concept):
+    assert concept not in [f[1] for f in found(text)]
 
 
 def test_negation_stops_at_the_sentence_end_after_an_abbreviation():

@@ -15,8 +15,10 @@ from emscoder.nlp.docview import DocView
 
 FINDING_LIST = TypeAdapter(list[Finding])
 REPEAT_OF_PREVIOUS = "@previous"
-MERGED_KINDS = {"intervention", "distress", "condition"}
+MERGED_KINDS = {"intervention", "distress", "condition", "crew"}  # crew: "ED physician Dr. Osei"
 JOINING_GAP = re.compile(r"[\s,@:()/-]*(?:via|by|per|at|with|w/|of|on|and|to|in)?[\s,@:()/-]*", re.I)
+NOT_A_ROUTE_AFTER = {"and", "&", "+", "refused", "declined", "no"}
+GAUGE = re.compile(r"\d{2}\s?(?:g|ga|gauge)\b", re.I)
 Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per narrative
 # When several modifiers apply, the one that most changes what counts wins. HYPOTHETICAL outranks
 # NEGATED: a negation inside a plan belongs to the plan ("zofran PRN nausea, not needed", "consider
@@ -37,8 +39,11 @@ def _status(modifiers: tuple, default: str) -> tuple[str, list[tuple[int, int]]]
 
 
 def _is_route_of_medication(view: DocView, start: int, medication_tokens: set[int]) -> bool:
-    """"epi 1 mg IV": the IV names the route of a drug, not vascular access."""
+    """"epi 1 mg IV": the IV names the route of a drug, not vascular access ("refused aspirin and IV" lists
+    a second item)."""
     first = max(view.sentence(start)[0], start - 4)
+    if start > first and view.token_lower(start - 1) in NOT_A_ROUTE_AFTER:
+        return False
     if any(i in medication_tokens for i in range(first, start)):
         return True
     dose = DOSE.search(view.span_text(first, start))
@@ -135,9 +140,17 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
 
 
 def _joinable(previous: _Draft, draft: _Draft, text: str) -> bool:
-    same = (previous.kind, previous.concept, previous.status) == (draft.kind, draft.concept, draft.status)
+    same = (previous.kind, previous.concept) == (draft.kind, draft.concept) and (
+        previous.status == draft.status
+        # "home O2 2 LPM via NC": a flow or device with no modifier of its own belongs to the O2 before it
+        or (draft.concept == "oxygen" and draft.status == "present" and not draft.triggers))
     gap = text[previous.end:draft.start]
-    return same and previous.kind in MERGED_KINDS and len(gap) <= 12 and bool(JOINING_GAP.fullmatch(gap))
+    if not (same and previous.kind in MERGED_KINDS and len(gap) <= 12 and JOINING_GAP.fullmatch(gap)):
+        return False
+    # "18g L AC and 16g R AC", "18g L AC, 20g R FA": a list of lines, each a mention of its own
+    # ("IV 20g R AC" is one line: only the second part names a gauge)
+    return not (draft.concept == "iv_access" and GAUGE.match(text, draft.start)
+                and GAUGE.search(text, previous.start, previous.end))
 
 
 def merge_adjacent(drafts: list[_Draft], text: str) -> list[_Draft]:

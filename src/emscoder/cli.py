@@ -1,10 +1,12 @@
 """The `emscoder` command line: thin wrappers over importable functions.
 
-Exit codes: 0 every record coded; 1 some records failed (see the errors file); 2 usage or fatal error.
+Exit codes: 0 every record coded; 1 some records failed (see the errors file); 2 usage or fatal error;
+130 interrupted by Ctrl-C (`code --resume` carries on).
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +14,10 @@ from typing import Annotated
 import typer
 
 from emscoder import __version__
-from emscoder.batch import BatchSummary, code_files
-from emscoder.errors import EmscoderError, InputError
+from emscoder.batch import BatchOptions, code_files
+from emscoder.batchrun import BatchInterrupted, progress_for, summary_lines
+from emscoder.batchrun.runner import DEFAULT_CHUNK
+from emscoder.errors import EmscoderError
 from emscoder.model import json_schema
 from emscoder.report.html import ReportSummary, ReportWriter, write_report
 from emscoder.report.readback import ResultLineError, read_results
@@ -42,20 +46,10 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """Code ambulance PCRs: level of service, mileage, modifiers, ICD-10-CM, medical necessity."""
 
 
-def _echo_error(error: InputError) -> None:
-    typer.echo(f"error: {error.one_line()}", err=True)
-
-
-def _print_summary(summary: BatchSummary) -> None:
-    formats = ", ".join(f"{n} {fmt}" for fmt, n in sorted(summary.by_format.items()))
-    typer.echo(f"{summary.records} record(s) read: {summary.coded} coded"
-               f"{f' ({formats})' if formats else ''}, {summary.errors} failed.", err=True)
-    if summary.results_path:
-        typer.echo(f"results: {summary.results_path}", err=True)
-    if summary.errors_path:
-        typer.echo(f"failed records (id, file, position, reason): {summary.errors_path}", err=True)
-    for skipped in summary.skipped:
-        typer.echo(f"skipped: {skipped.path}: {skipped.reason}", err=True)
+def _interrupted(exc: BatchInterrupted, output: Path | None) -> None:
+    where = f" in {output}; continue with the same command plus --resume" if output else ""
+    typer.echo(f"interrupted: {exc.records_done} record(s) saved{where}", err=True)
+    raise typer.Exit(130)
 
 
 @app.command("code")
@@ -74,26 +68,45 @@ def code_command(
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write the HTML evidence report here: one page per PCR and index.html.",
         file_okay=False)] = None,
+    csv: Annotated[Path | None, typer.Option(
+        "--csv", help="Also write a CSV summary here: one row per coded PCR (level, mileage, O/D modifier, "
+                      "primary ICD-10, necessity, flags, sufficiency).", dir_okay=False)] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-j", min=0, help="Worker processes coding in parallel (0 = one per CPU core). "
+                                       "The output is the same for any number.")] = 1,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted run (Ctrl-C, kill, crash) with the same inputs and "
+                         "options, appending to its files. Needs --output.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing but errors (no progress bar, no summary).")] = False,
+    chunk_size: Annotated[int, typer.Option(
+        "--chunk-size", min=1, help="Records per unit of work and per checkpoint.")] = DEFAULT_CHUNK,
 ) -> None:
     """Code PCRs: one result per report, with every code's rule, rationale and evidence.
 
     A report that cannot be read never stops the batch: it is listed in the errors file with its
     id, position and the reason, and the exit code is 1.
     """
+    progress = progress_for(quiet, results_on_stdout=output is None)
+    options = BatchOptions(workers=workers or os.cpu_count() or 1, chunk_size=chunk_size, csv_path=csv,
+                           resume=resume)
     try:
         report = ReportWriter(html) if html else None
-        summary = code_files(inputs, output, errors, on_error=_echo_error,
-                             on_result=report.add if report else None)
+        summary = code_files(inputs, output, errors, on_error=lambda e: progress.log(f"error: {e.one_line()}"),
+                             on_result=report.add if report else None, options=options, progress=progress)
         report_summary = report.close() if report else None
+    except BatchInterrupted as exc:
+        _interrupted(exc, output)
     except EmscoderError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_FATAL) from None
     except OSError as exc:
         typer.echo(f"error: cannot write output: {exc}", err=True)
         raise typer.Exit(EXIT_FATAL) from None
-    _print_summary(summary)
-    if report_summary:
-        _print_report(report_summary)
+    if not quiet:
+        typer.echo("\n".join(summary_lines(summary)), err=True)
+        if report_summary:
+            _print_report(report_summary)
     if summary.records == 0:
         typer.echo("error: no PCR records found in the inputs", err=True)
         raise typer.Exit(EXIT_FATAL)
@@ -157,3 +170,6 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+
+
+from emscoder import cli_model  # noqa: E402,F401  registers train/evaluate

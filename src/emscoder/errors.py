@@ -78,3 +78,18 @@ class ResourceError(EmscoderError):
     """A packaged data file (vocabulary, code map, rule file) is missing or invalid."""
 
     code = "resource_error"
+
+
+class CorpusError(EmscoderError):
+    """A labelled corpus cannot be used: a line without `label`, an invalid record, a duplicate id.
+    The message names the file, the line and the record id."""
+
+    code = "corpus_error"
+
+
+class ModelError(EmscoderError):
+    """A classifier model folder cannot be loaded or written: missing files, a model.joblib whose
+    sha256 differs from meta.json, library or feature-schema versions that differ from this
+    installation, or a model outside the trusted `models/` folder without the trust flag."""
+
+    code = "model_error"

@@ -76,15 +76,27 @@ def detect_format(path: Path, *, from_directory: bool = False) -> Format | None:
     return by_content
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def walk_directory(directory: Path) -> Iterator[Path]:
     """Every regular file below `directory`, sorted, skipping hidden files and folders."""
     for entry in sorted(directory.iterdir()):
         if entry.name.startswith("."):
             continue
         if entry.is_dir():
-            yield from _walk(entry)
+            yield from walk_directory(entry)
         elif entry.is_file():
             yield entry
+
+
+def input_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """`(file, found_in_a_directory)` for every file `read_inputs` reads, in the same order;
+    a path that does not exist is passed through (reading it gives an error record)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for file in walk_directory(path):
+                yield file, True
+        else:
+            yield path, False
 
 
 def read_file(path: Path, *, from_directory: bool = False) -> Iterator[PCR | InputError | SkippedFile]:
@@ -109,12 +121,8 @@ def read_file(path: Path, *, from_directory: bool = False) -> Iterator[PCR | Inp
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[PCR | InputError | SkippedFile]:
     """Stream records from files and directories, in the order given (directories sorted)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for file in _walk(path):
-                yield from read_file(file, from_directory=True)
-        elif path.exists():
-            yield from read_file(path)
+    for path, from_directory in input_files(paths):
+        if from_directory or path.exists():
+            yield from read_file(path, from_directory=from_directory)
         else:
             yield FileFormatError("no such file or directory", path=str(path))

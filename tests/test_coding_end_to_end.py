@@ -46,7 +46,7 @@ def test_sample_pcrs_code_as_a_coder_expects(sample_results, pcr_id):
 def test_every_decision_is_explained(sample_results):
     for result in sample_results.values():
         assert result.level.rule_id and result.level.rationale and result.level.source
-        assert result.stages == ["findings", "rules"]
+        assert result.stages == ["findings", "rules", "score"]  # score: the shipped models/default
         for item in [result.mileage, *result.diagnoses, *result.flags]:
             if item is not None:
                 assert item.rule_id and item.source

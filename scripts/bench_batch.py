@@ -16,7 +16,6 @@ Timings are noisy when other processes share the machine, so the load average is
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -24,14 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+import generate_corpus  # sibling script: a script's own folder is first on sys.path
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate_corpus", REPO / "scripts" / "generate_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def corpus(cache: Path, n: int, seed: int) -> Path:
@@ -40,12 +34,11 @@ def corpus(cache: Path, n: int, seed: int) -> Path:
     if path.exists():
         return path
     cache.mkdir(parents=True, exist_ok=True)
-    gen = _generator()
-    phrases = gen.load_phrases()
+    phrases = generate_corpus.load_phrases()
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
         for index in range(1, n + 1):
-            record, _ = gen.make_record(seed, index, phrases)
+            record, _ = generate_corpus.make_record(seed, index, phrases)
             record.pop("label", None)
             record.pop("reason", None)
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -13,10 +13,11 @@ Run it again after changing the NLP or rule stages (the features come from them)
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
+
+import generate_corpus  # sibling script: a script's own folder is first on sys.path
 
 from emscoder.scoring.evaluate import format_metrics
 from emscoder.scoring.persist import read_meta, write_meta
@@ -34,17 +35,10 @@ TEST_SPLIT_NOTE = (
     "changes. Its numbers are therefore not a pristine first look.")
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate_corpus", REPO / "scripts" / "generate_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def generate(folder: Path, n: int, seed: int) -> Path:
     """Write the generated corpus (n, seed) to folder; the file name goes into meta.json."""
     path = folder / f"generated-n{n}-seed{seed}.jsonl"
-    if _generator().main(["--n", str(n), "--seed", str(seed), "-o", str(path)]) != 0:
+    if generate_corpus.main(["--n", str(n), "--seed", str(seed), "-o", str(path)]) != 0:
         sys.exit(f"corpus generation failed: n={n} seed={seed}")
     return path
 

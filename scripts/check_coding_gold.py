@@ -296,7 +296,7 @@ def check_file(path: Path) -> tuple[list[str], list[dict]]:
         rid = obj.get("id")
         where += f" [{rid}]"
         if not isinstance(rid, str) or not ID_PATTERN.match(rid):
-            problems.append(f"{where}: id must look like gold-coding-NNN")
+            problems.append(f"{where}: id must look like gold-coding-NNN (dev) or gold-coding-hNNN (held-out)")
         if rid in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(rid)

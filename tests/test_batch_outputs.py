@@ -208,3 +208,16 @@ def test_a_worker_that_cannot_start_reports_why(monkeypatch):
     finally:
         signal.signal(signal.SIGINT, previous)
         worker._INIT_ERROR = None
+
+
+def test_code_many_in_worker_processes_matches_one_process(tmp_path):
+    """The library entry point of DESIGN.md: same results, same order, for any number of workers."""
+    from emscoder.coder import code_many
+
+    source = write_corpus(tmp_path / "in.jsonl", 6)
+    pcrs = [PCR.model_validate_json(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    one = [r.model_dump_json() for r in code_many(pcrs, workers=1)]
+    two = [r.model_dump_json() for r in code_many(iter(pcrs), workers=2, chunk_size=2)]
+    assert two == one and [json.loads(r)["id"] for r in two] == [p.id for p in pcrs]
+    with pytest.raises(ValueError):
+        list(code_many(pcrs, workers=0))

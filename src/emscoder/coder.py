@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 from emscoder import __version__
+from emscoder.errors import CodingFailed
 from emscoder.model import PCR, CodingResult, Finding, Versions
 from emscoder.nlp.findings import extract_findings
 from emscoder.nlp.rules import context_rules, target_rules
@@ -67,9 +69,23 @@ def code(pcr: PCR) -> CodingResult:
                         findings=findings, sufficiency=sufficiency, claim=outcome.claim, pcr=pcr)
 
 
-def code_many(pcrs: Iterable[PCR], workers: int = 1) -> Iterator[CodingResult]:
-    """Code a stream of PCRs, in input order. `workers` > 1 is reserved for the parallel batch path."""
+def code_many(pcrs: Iterable[PCR], workers: int = 1, chunk_size: int = 128) -> Iterator[CodingResult]:
+    """Code a stream of PCRs, in input order; `workers` > 1 codes chunks in worker processes (the
+    batch runner's pool). A PCR the stages raise on raises CodingFailed (naming its id, never its
+    text). With workers > 1, call this under `if __name__ == "__main__":`."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
-    for pcr in pcrs:
-        yield code(pcr)
+    if workers == 1:
+        yield from (code(pcr) for pcr in pcrs)
+        return
+    from emscoder.batchrun.chunks import Chunk  # imported here: the batch runner itself imports this module
+    from emscoder.batchrun.engine import map_chunks
+    from emscoder.batchrun.worker import Failed
+
+    stream = iter(pcrs)
+    chunks = (Chunk(first=0, items=items) for items in iter(lambda: list(islice(stream, chunk_size)), []))
+    for chunk, outcomes in map_chunks(chunks, workers):
+        for pcr, outcome in zip(chunk.pcrs, outcomes):
+            if isinstance(outcome, Failed):
+                raise CodingFailed(outcome.reason, record_id=pcr.id)
+            yield CodingResult.model_validate_json(outcome.line)

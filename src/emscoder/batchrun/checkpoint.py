@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from emscoder import __version__
-from emscoder.batchrun.errors import ResumeError
+from emscoder.errors import ResumeError
 from emscoder.readers import input_files
 
 FORMAT = 1

@@ -14,9 +14,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from emscoder.batchrun.chunks import Chunk
-from emscoder.batchrun.errors import WorkerError
 from emscoder.batchrun.worker import Outcome, code_chunk, init_worker, warm_up
-from emscoder.errors import EmscoderError
+from emscoder.errors import EmscoderError, WorkerError
 
 IN_FLIGHT = 2
 PRELOAD = ["emscoder.batchrun.preload"]

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from emscoder.batchrun.checkpoint import Checkpoint, checkpoint_path, load, save
-from emscoder.batchrun.errors import ResumeError
+from emscoder.errors import ResumeError
 from emscoder.batchrun.worker import Digest
 from emscoder.report.csv_summary import CsvSummaryWriter
 from emscoder.report.jsonl import JsonlWriter, error_line

@@ -15,12 +15,11 @@ from pathlib import Path
 from emscoder.batchrun.checkpoint import Checkpoint, fingerprint, load_for_resume
 from emscoder.batchrun.chunks import Chunk, chunked, estimate_records
 from emscoder.batchrun.engine import map_chunks
-from emscoder.batchrun.errors import BatchError, BatchInterrupted, CodingFailed, ResumeError
 from emscoder.batchrun.outputs import Outputs
 from emscoder.batchrun.progress import BatchProgress
 from emscoder.batchrun.summary import BatchSummary
 from emscoder.batchrun.worker import Coded, Outcome
-from emscoder.errors import InputError
+from emscoder.errors import BatchError, BatchInterrupted, CodingFailed, InputError, ResumeError
 from emscoder.model import PCR, CodingResult
 from emscoder.readers import read_inputs
 from emscoder.report.readback import read_results

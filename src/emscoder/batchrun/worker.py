@@ -9,7 +9,7 @@ import signal
 import traceback
 from typing import NamedTuple
 
-from emscoder.batchrun.errors import WorkerError
+from emscoder.errors import WorkerError
 from emscoder.model import PCR, CodingResult
 
 WARM_UP = PCR(id="warm-up", narrative="Pt c/o chest pain. 18g IV L AC. Transported to hospital.")

@@ -28,7 +28,7 @@ from medspacy.custom_tokenizer import create_medspacy_tokenizer
 from emscoder.nlp.components import SPAN_GROUP
 from emscoder.nlp.findings import findings_from_doc
 from emscoder.nlp.pipeline import build_pipeline
-from emscoder.nlp.regex_fast import FastPattern, WordStartIndex
+from emscoder.nlp.regex_fast import FastPattern, KeyGroup, WordStartIndex
 from emscoder.nlp.regex_matcher import CASE_SENSITIVE_MARK, LowercaseRegexMatcher
 from emscoder.nlp.rules import context_rules, target_rules
 
@@ -153,6 +153,48 @@ def test_fast_regex_finds_what_re_finds(pattern):
         subject = text if flags else text.lower()
         index = WordStartIndex(subject) if subject.isascii() and not flags else None
         assert [m.span() for m in fast.finditer(subject, index)] == [m.span() for m in plain.finditer(subject)]
+
+
+TRICKY_PATTERNS = [
+    r"(?<=\()medic(?=\))|\b(?:our|the|by|p1|p2)\s+medic\b(?!\s*\d)",
+    r"(?<=\bno\s)[\w-]+\s+(?:[\w-]+\s+)?attempted\b",
+    r"(?<=\bon\s)(?:warfarin|coumadin|blood\s+thinners?|anticoagulants?)\b",
+    r"\b(?:l|r|lt|rt|left|right)(?:\s*-?\s*sided)?\s+(?:arm|leg)\b",
+    r"\b(?:a|ab|abcdefgh|abcdefghij)\b",
+    r"\b(?:ab|abc\w*|x_y)\b|(?<=-)ab",
+    r"\b\d+\s*(?:days?|wks?)\s+ago\b",
+    r"\b(?:medic|e)\s*\d+\b",
+    r"\b(?:aa|a)(?:a|\s)",  # overlapping candidates: "aaa a"
+    r"\b(?:z|zz)\b\.?",  # one-character words, at the text end too
+    r"\b(?:d/t|due\s+to|2/2)\b",
+    r"(?<=\bno)ne\b",  # a look-behind ending in a word character: matches inside words
+]
+TRICKY_TEXTS = [
+    "", "a", "z", "zz", "ab", "aaa a aa", "the medic (medic) our  medic 2, by medic.", "no iv attempted; no x y attempted",
+    "pt on warfarin, on blood thinner; on coumadin.", "l arm, lt-sided leg, right  sided arm, lsided arm",
+    "abcdefgh abcdefghi abcdefghij abcdefg ab_ a_b x_y -ab ab-ab abc", "3 days ago, 12wks ago 4 days  ago", "e12 medic 7 medic7x",
+    "z. zz z", "d/t x, due to 2/2 d/ t d/tt", "none one no ne", "naïve ab über (medic) 3 days ago", "ab\tab\nab", "a" * 20 + " ab",
+]
+
+
+@pytest.mark.parametrize("pattern", TRICKY_PATTERNS)
+def test_fast_regex_shortcuts_on_tricky_text(pattern):
+    fast, plain = FastPattern(pattern), re.compile(pattern)
+    group = KeyGroup([fast.keys, FastPattern(r"\b(?:ab|the)\b").keys]) if fast.keys is not None else None
+    for text in TRICKY_TEXTS:
+        expected = [m.span() for m in plain.finditer(text)]
+        index = WordStartIndex(text) if text.isascii() else None
+        assert [m.span() for m in fast.finditer(text, index)] == expected, text
+        if group is not None and index is not None:
+            selected = group.candidates(index)[0]
+            assert [m.span() for m in fast.finditer(text, index, selected)] == expected, text
+
+
+def test_shortcuts_apply_to_lookbehind_patterns():
+    medic, attempted, drug = (FastPattern(pattern) for pattern in TRICKY_PATTERNS[:3])
+    assert medic.keys and drug.keys and attempted.anchor == ("no", -3, -3)
+    assert all(FastPattern(pattern).keys for pattern in TRICKY_PATTERNS[3:-1])
+    assert FastPattern(TRICKY_PATTERNS[-1]).keys is None
 
 
 def test_unsorted_and_duplicate_targets_get_medspacys_modifiers():

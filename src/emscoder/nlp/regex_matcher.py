@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from emscoder.nlp.docview import doc_lower_text, doc_text, token_offsets
-from emscoder.nlp.regex_fast import FastPattern, WordStartIndex
+from emscoder.nlp.regex_fast import FastPattern, KeyGroup, WordStartIndex
 
 CASE_SENSITIVE_MARK = "(?-i:"
 
@@ -50,6 +50,7 @@ class LowercaseRegexMatcher:
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._patterns: list[tuple[FastPattern, int, bool]] = []
+        self._keyed: tuple[KeyGroup, list[int]] | None = None  # patterns with word keys, built on first use
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -61,16 +62,33 @@ class LowercaseRegexMatcher:
             case_sensitive = CASE_SENSITIVE_MARK in pattern
             compiled = FastPattern(pattern, re.IGNORECASE if case_sensitive else 0)
             self._patterns.append((compiled, key, case_sensitive))
+        self._keyed = None
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         if not self._patterns or not len(doc):
             return []
         text, lower = doc_text(doc), doc_lower_text(doc)
         index = word_starts(lower)
-        found = [(key, match.start(), match.end())
-                 for compiled, key, case_sensitive in self._patterns
-                 for match in (compiled.finditer(text) if case_sensitive else compiled.finditer(lower, index))]
+        found = []
+        for (compiled, key, case_sensitive), candidates in zip(self._patterns, self._candidates(index)):
+            matches = compiled.finditer(text) if case_sensitive else compiled.finditer(lower, index, candidates)
+            for match in matches:
+                found.append((key, match.start(), match.end()))
         return align_to_tokens(doc, found)
+
+    def _candidates(self, index: WordStartIndex | None) -> list[list[int] | None]:
+        """Per pattern, its word-start candidates on the lower-cased text (None: not selected so)."""
+        selected: list[list[int] | None] = [None] * len(self._patterns)
+        if index is None:
+            return selected
+        if self._keyed is None:
+            positions = [i for i, (compiled, _, case_sensitive) in enumerate(self._patterns)
+                         if not case_sensitive and compiled.keys is not None]
+            self._keyed = KeyGroup([self._patterns[i][0].keys for i in positions]), positions
+        group, positions = self._keyed
+        for position, candidates in zip(positions, group.candidates(index)):
+            selected[position] = candidates
+        return selected
 
 
 @lru_cache(maxsize=4)

@@ -101,6 +101,17 @@ def found(text):
     ("Neighbor checked sugar with her meter.", ("intervention", "glucose_check", "prior_to_arrival", "checked sugar")),
     ("OLMC Dr. Lee agreed with the plan.", ("crew", "physician", "other_provider", "Dr.")),
     ("Ondansetron 4 mg IV available if nausea returns.", ("medication", "ondansetron", "hypothetical", "Ondansetron")),
+    # interfacility: care that came with the patient
+    ("Intubated at the sending facility, 7.5 ETT.", ("intervention", "intubation", "prior_to_arrival", "Intubated")),
+    ("Heparin 1000 units/hr and octreotide 50 mcg/hr drips running.",
+     ("medication", "heparin", "prior_to_arrival", "Heparin")),
+    ("Levophed 8 mcg/min infusing at handoff.", ("medication", "norepinephrine", "prior_to_arrival", "Levophed")),
+    ("Engine 4 had given narcan 2 mg IN.", ("medication", "naloxone", "prior_to_arrival", "narcan")),
+    ("Off-duty nurse doing CPR when we arrived.", ("intervention", "cpr", "prior_to_arrival", "CPR")),
+    ("Versed 2.5 mg IN (0.1 mg/kg) drawn up to give if seizure recurs.",
+     ("medication", "midazolam", "hypothetical", "Versed")),
+    ("Atropine at bedside prn bradycardia.", ("medication", "atropine", "hypothetical", "Atropine")),
+    ("Meds given: ondansetron 4 mg IV.", ("medication", "ondansetron", "present", "ondansetron")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)
@@ -172,7 +183,7 @@ def test_long_narrative_is_processed():
 
 
 def test_components_are_registered_spacy_factories():
-    assert pipeline().pipe_names == ["ems_sentencizer", "ems_target_matcher", "ems_context"]
+    assert pipeline().pipe_names == ["ems_sentencizer", "ems_sectionizer", "ems_target_matcher", "ems_context"]
 
 
 @pytest.mark.parametrize("rule, keys, categories, message", [

@@ -57,10 +57,12 @@ def narratives() -> tuple[str, ...]:
 
 
 def reference_pipeline(rules) -> spacy.language.Language:
-    """medspaCy tokenizer and ConText around the project's sentence splitter and target matcher."""
+    """medspaCy tokenizer and ConText around the project's sentence splitter, sectionizer and target
+    matcher."""
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
     nlp.add_pipe("ems_sentencizer")
+    nlp.add_pipe("ems_sectionizer")
     nlp.add_pipe("ems_target_matcher")
     context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None,
                                                         "input_span_type": "group", "span_group_name": SPAN_GROUP})

@@ -12,6 +12,7 @@ from emscoder.nlp.attributes import (DOSE, given_by, medication_attributes, mile
 from emscoder.nlp.components import SPAN_GROUP, rules_by_key
 from emscoder.nlp.context import MODIFIERS_KEY
 from emscoder.nlp.docview import DocView
+from emscoder.nlp.sections import SECTIONS_KEY, SectionIndex
 
 FINDING_LIST = TypeAdapter(list[Finding])
 REPEAT_OF_PREVIOUS = "@previous"
@@ -103,13 +104,22 @@ class _Draft:
                 "rule_id": self.rule_id}
 
 
-def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[int]) -> _Draft:
+def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[int],
+           sections: SectionIndex) -> _Draft:
     start, end, label, rule, modifiers = target
     metadata = rule.metadata
     status, triggers = _status(modifiers, metadata.get("default_status", "present"))
     triggers = [(view.starts[s], view.ends[e - 1]) for s, e in triggers]
+    start_char = view.starts[start]
+    if not triggers and sections.sections:  # no ConText modifier: the section header may set the status
+        section = sections.status_at(start_char, label)
+        if section is not None:
+            status, triggers = section.status.lower(), [(section.title_start, section.title_end)]
     attributes = _attributes(view, target, status, [view.text[s:e] for s, e in triggers], medication_tokens)
-    return _Draft(label.lower(), concept, status, attributes, view.starts[start], view.ends[end - 1], triggers,
+    section = sections.at(start_char) if sections.sections else None
+    if section is not None:
+        attributes["section"] = section.category
+    return _Draft(label.lower(), concept, status, attributes, start_char, view.ends[end - 1], triggers,
                   metadata["id"])
 
 
@@ -122,6 +132,7 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
     medication_tokens = {i for start, end, label, _, _ in targets if label == "MEDICATION"
                          for i in range(start, end)}
     drafts = []
+    sections = SectionIndex(doc.user_data.get(SECTIONS_KEY, ()))
     last_medication = None
     for target in targets:
         metadata = target[3].metadata
@@ -134,7 +145,7 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
             concept = last_medication
         elif target[2] == "MEDICATION":
             last_medication = concept
-        drafts.append(_draft(view, target, concept, medication_tokens))
+        drafts.append(_draft(view, target, concept, medication_tokens, sections))
     # one validation call for the whole list: cheaper than a Finding(...) call per finding
     return FINDING_LIST.validate_python([draft.as_dict(view.text) for draft in merge_adjacent(drafts, view.text)])
 

@@ -1,5 +1,5 @@
-"""Build the EMS pipeline once per process: medspaCy's clinical tokenizer, EMS sentence splitter, target
-matcher and ConText (`ems_context`, medspaCy's algorithm) with the EMS modifier rules."""
+"""Build the EMS pipeline once per process: medspaCy's clinical tokenizer, EMS sentence splitter,
+sectionizer, target matcher and ConText (`ems_context`, medspaCy's algorithm) with the EMS modifier rules."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from emscoder.nlp import context as _context  # noqa: F401  importing registers the factories
+from emscoder.nlp import sections as _sections  # noqa: F401
 from emscoder.nlp.components import SPAN_GROUP
 from emscoder.nlp.tokenizer import TOKENIZER
 
@@ -16,6 +17,7 @@ def build_pipeline() -> Language:
     """A fresh pipeline; use `pipeline()` for the shared per-process instance."""
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.add_pipe("ems_sentencizer")
+    nlp.add_pipe("ems_sectionizer")
     nlp.add_pipe("ems_target_matcher")
     # findings read the per-doc modifier index; span._.ems_modifiers reads it too
     nlp.add_pipe("ems_context", config={"span_group_name": SPAN_GROUP, "span_modifiers": False})

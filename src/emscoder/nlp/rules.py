@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from medspacy.context import ConTextRule
 from medspacy.ner import TargetRule
+from medspacy.section_detection import SectionRule
 
 from emscoder.errors import RuleFileError
 from emscoder.nlp.regex_matcher import CASE_SENSITIVE_MARK
@@ -22,7 +23,11 @@ CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "all
                 "max_targets", "metadata"}
 CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETICAL", "HISTORICAL",
                       "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER", "FAMILY", "TERMINATE", "PSEUDO"}
-FILE_KEYS = {"schema_version", "version", "_about", "target_rules", "context_rules"}
+SECTION_FILE = "nlp/sections.json"
+SECTION_KEYS = {"literal", "category", "pattern", "metadata"}
+SECTION_CATEGORY_KEYS = {"status", "allowed_types"}
+FILE_KEYS = {"schema_version", "version", "_about", "target_rules", "context_rules", "section_rules",
+             "section_categories"}
 
 
 def _load(relative: str, list_key: str) -> tuple[str, list[dict]]:
@@ -93,3 +98,32 @@ def context_rules() -> tuple[str, tuple[ConTextRule, ...]]:
                 kwargs[key] = set(kwargs[key])
         rules.append(ConTextRule(literal=rule["literal"], **kwargs))
     return version, tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def section_rules() -> tuple[str, dict[str, dict], tuple[SectionRule, ...]]:
+    """(file version, categories with their optional status, SectionRules) from resources/nlp/sections.json."""
+    version, raw = _load(SECTION_FILE, "section_rules")
+    categories = json.loads(resource_text(SECTION_FILE)).get("section_categories")
+    if not isinstance(categories, dict):
+        raise RuleFileError(f"{SECTION_FILE}: expected a 'section_categories' object")
+    for name, spec in categories.items():
+        _check_section_category(name, spec)
+    rules = []
+    for index, rule in enumerate(raw):
+        _check(SECTION_FILE, index, rule, SECTION_KEYS, set(categories), ("id",))
+        rules.append(SectionRule(literal=rule["literal"], category=rule["category"], pattern=rule.get("pattern"),
+                                 metadata=rule["metadata"]))
+    return version, categories, tuple(rules)
+
+
+def _check_section_category(name: str, spec: object) -> None:
+    where = f"{SECTION_FILE}: section category {name!r}"
+    if not isinstance(spec, dict) or set(spec) - SECTION_CATEGORY_KEYS:
+        raise RuleFileError(f"{where}: expected an object with keys among {sorted(SECTION_CATEGORY_KEYS)}")
+    if "status" in spec and spec["status"] not in CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
+        raise RuleFileError(f"{where}: unknown status {spec['status']!r}")
+    if not set(spec.get("allowed_types", [])) <= TARGET_CATEGORIES:
+        raise RuleFileError(f"{where}: unknown allowed_types {sorted(set(spec['allowed_types']) - TARGET_CATEGORIES)}")
+    if ("status" in spec) != ("allowed_types" in spec):
+        raise RuleFileError(f"{where}: 'status' and 'allowed_types' go together")

@@ -9,6 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import bench_nlp  # noqa: E402
 
+from emscoder.nlp.components import TARGETS_KEY  # noqa: E402
+
 
 def test_generator_is_seeded_and_keeps_to_the_length_range():
     texts = bench_nlp.corpus(6, seed=5)
@@ -21,8 +23,10 @@ def test_generator_is_seeded_and_keeps_to_the_length_range():
 def test_narratives_carry_the_phrases_the_pipeline_looks_for():
     nlp = bench_nlp.our_pipeline()
     doc = nlp(bench_nlp.corpus(1, seed=2)[0])
-    labels = {span.label_ for span in doc.spans["ems_targets"]}
-    assert {"VITAL", "MEDICATION"} <= labels and len(doc.spans["ems_targets"]) > 20
+    targets = doc.user_data[bench_nlp.TARGETS_KEY]
+    assert bench_nlp.TARGETS_KEY == TARGETS_KEY
+    labels = {doc.vocab.strings[label] for _, _, label, _ in targets}
+    assert {"VITAL", "MEDICATION"} <= labels and len(targets) > 20
 
 
 def test_tables_and_measurements_run_on_a_few_narratives():

@@ -7,9 +7,12 @@
   LOWER; regex rules (a string `pattern`, medspaCy's regex form) are matched on the text and snapped
   to token boundaries (LowercaseRegexMatcher). Overlaps are resolved longest-first within each layer
   (spaCy's filter_spans, on plain tuples): measurements (VITAL, MILEAGE) form their own layer, so
-  "ETCO2 28" can be both a vital and a capnography mention. Spans are created once, for the kept
-  matches, into the span group `ems_targets` (medspaCy's group mode); each span's `kb_id` names its
-  rule, read back with `rule_of(span)`.
+  "ETCO2 28" can be both a vital and a capnography mention. The kept matches go to
+  `doc.user_data[TARGETS_KEY]` as (start, end, label hash, rule key) tuples and, unless the
+  `span_group` setting is off, into the span group `ems_targets` (medspaCy's group mode); each span's
+  `kb_id` names its rule, read back with `rule_of(span)`. Creating the spans costs about a third of
+  the matcher (each Span reads two Tokens); ems_context and findings read the tuples, so the
+  project's pipeline turns the group off.
 """
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 
@@ -29,6 +32,7 @@ from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
 from emscoder.nlp.rules import target_rules
 
 SPAN_GROUP = "ems_targets"
+TARGETS_KEY = "emscoder.targets"  # doc.user_data: [(start, end, label hash, rule key)], sorted
 SENTENCE_END = (".", "!", "?", ";")
 MEASUREMENT_CATEGORIES = {"VITAL", "MILEAGE"}
 RULE_KEY_PREFIX = "ems-target-"
@@ -81,23 +85,26 @@ class EmsSentencizer:
         return doc
 
 
-@Language.factory("ems_target_matcher")
-def make_ems_target_matcher(nlp: Language, name: str):
-    return EmsTargetMatcher(nlp)
+@Language.factory("ems_target_matcher", default_config={"span_group": True})
+def make_ems_target_matcher(nlp: Language, name: str, span_group: bool):
+    """`span_group`: also write the targets as Spans into `doc.spans["ems_targets"]`."""
+    return EmsTargetMatcher(nlp, span_group)
 
 
 class EmsTargetMatcher:
     """Literal TargetRules in a PhraseMatcher, regex TargetRules with `re`; spans into `ems_targets`."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, span_group: bool = True) -> None:
         _version, rules = target_rules()
+        self.span_group = span_group
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.regex_matcher = LowercaseRegexMatcher(nlp.vocab)
-        self.rule_info: dict[int, tuple[str, int, bool]] = {}  # match key -> (label, kb key, measurement)
+        self.rule_info: dict[int, tuple[int, int, bool]] = {}  # match key -> (label hash, kb key, measurement)
         for index, rule in enumerate(rules):
             name = f"{RULE_KEY_PREFIX}{index}"
             key = nlp.vocab.strings.add(name)
-            self.rule_info[key] = (rule.category, key, rule.category in MEASUREMENT_CATEGORIES)
+            label = nlp.vocab.strings.add(rule.category)
+            self.rule_info[key] = (label, key, rule.category in MEASUREMENT_CATEGORIES)
             if isinstance(rule.pattern, str):
                 self.regex_matcher.add(name, [rule.pattern])
             else:
@@ -109,7 +116,9 @@ class EmsTargetMatcher:
         for key, start, end in self.matcher(doc) + self.regex_matcher(doc):
             layers[info[key][2]].append((start, end, key))
         kept = sorted(keep_longest(layers[0]) + keep_longest(layers[1]), key=lambda m: (m[0], m[1]))
-        doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=info[key][0], kb_id=key) for start, end, key in kept]
+        targets = doc.user_data[TARGETS_KEY] = [(start, end, info[key][0], key) for start, end, key in kept]
+        if self.span_group:
+            doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=label, kb_id=key) for start, end, label, key in targets]
         return doc
 
 

@@ -2,7 +2,8 @@
 
 Inputs are medspaCy's: ConTextRules (literal, regex `pattern` or token-pattern rules; FORWARD,
 BACKWARD, BIDIRECTIONAL, TERMINATE, PSEUDO; max_scope, max_targets, allowed/excluded types,
-terminated_by, on_modifies) and the targets in a span group. Matching is medspaCy's (token Matcher,
+terminated_by, on_modifies) and the targets in a span group, or, when the doc has no such group, the
+`ems_target_matcher`'s plain target tuples (its `span_group` setting off). Matching is medspaCy's (token Matcher,
 PhraseMatcher on LOWER with medspaCy's rule keys, regex; overlapping modifiers pruned longest-first);
 a scope is the sentence of the modifier's first token cut to max_scope; the graph algorithm is in
 `context_algorithm`. Each modified target gets the tuple of its modifiers (category, direction, rule,
@@ -26,6 +27,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from emscoder.nlp import lazy_imports  # noqa: F401  before rules (medspaCy) is imported
+from emscoder.nlp.components import SPAN_GROUP, TARGETS_KEY
 from emscoder.nlp.context_algorithm import Modifier, RuleInfo, attach, limit_scopes, prune_overlapping
 from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
 
@@ -90,36 +92,48 @@ class EmsContext:
 
     def __call__(self, doc: Doc) -> Doc:
         by_target = doc.user_data[MODIFIERS_KEY] = {}
-        targets = doc.spans[self.span_group_name] if self.span_group_name in doc.spans else ()
-        if not len(targets):
+        keys, spans = self._targets(doc)
+        if not keys:
             return doc
         matches = ((self.matcher(doc) if len(self.matcher) else []) + self.phrase_matcher(doc)
                    + self.regex_matcher(doc))
         if not matches:
             return doc
         modifiers = self._modifiers(doc, prune_overlapping(matches))
-        spans = list(targets)
-        attach(modifiers, [(span.start, span.end, span.label_.upper()) for span in spans],
-               lambda modifier, index: self._on_modifies(modifier, spans[index]))
-        self._record(modifiers, spans, by_target)
+        strings, labels = doc.vocab.strings, {}
+        for key in keys:
+            if key[2] not in labels:
+                labels[key[2]] = strings[key[2]].upper()
+        span_at = spans.__getitem__ if spans is not None else (
+            lambda index: Span(doc, keys[index][0], keys[index][1], label=keys[index][2], kb_id=keys[index][3]))
+        attach(modifiers, [(key[0], key[1], labels[key[2]]) for key in keys],
+               lambda modifier, index: self._on_modifies(modifier, span_at(index)))
+        self._record(modifiers, keys, spans, by_target)
         return doc
 
-    def _record(self, modifiers: list[Modifier], spans: list[Span], by_target: dict) -> None:
+    def _targets(self, doc: Doc) -> tuple[list[tuple], Optional[list[Span]]]:
+        """The targets' `target_key`s, and their spans when they come from a span group."""
+        if self.span_group_name in doc.spans:
+            spans = list(doc.spans[self.span_group_name])
+            return [target_key(span) for span in spans], spans
+        if self.span_group_name == SPAN_GROUP and TARGETS_KEY in doc.user_data:
+            return [(start, end, label, key, 0) for start, end, label, key in doc.user_data[TARGETS_KEY]], None
+        return [], None
+
+    def _record(self, modifiers: list[Modifier], keys: list[tuple], spans: Optional[list[Span]],
+                by_target: dict) -> None:
         """Each target's modifiers in medspaCy's edge order (modifier by modifier)."""
         found: dict[tuple, list[Modifier]] = {}
-        keys: dict[int, tuple] = {}
-        span_of: dict[tuple, Span] = {}
+        first_index: dict[tuple, int] = {}
         for modifier in modifiers:
             for index in modifier.targets:
-                key = keys.get(index)
-                if key is None:
-                    key = keys[index] = target_key(spans[index])
-                    span_of.setdefault(key, spans[index])
+                key = keys[index]
+                first_index.setdefault(key, index)
                 found.setdefault(key, []).append(modifier)
         for key, mods in found.items():
             mods = tuple(mods)
-            if self.span_modifiers:
-                extension = span_of[key]._
+            if self.span_modifiers and spans is not None:
+                extension = spans[first_index[key]]._
                 mods = extension.get(MODIFIERS) + mods
                 extension.set(MODIFIERS, mods)
             by_target[key] = mods

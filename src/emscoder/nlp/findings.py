@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from emscoder.model import Finding
 from emscoder.nlp.attributes import (DOSE, given_by, medication_attributes, mileage_attributes,
                                      vital_attributes)
-from emscoder.nlp.components import SPAN_GROUP, rules_by_key
+from emscoder.nlp.components import SPAN_GROUP, TARGETS_KEY, rules_by_key
 from emscoder.nlp.context import MODIFIERS_KEY
 from emscoder.nlp.docview import DocView
 from emscoder.nlp.sections import SECTIONS_KEY, SectionIndex
@@ -71,17 +71,24 @@ def _attributes(view: DocView, target: Target, status: str, trigger_texts: list[
 
 
 def _targets(doc: Doc) -> list[Target]:
-    """The target spans as plain tuples, with their rule and ConText modifiers. Modifiers come from
-    ems_context's per-doc index when there is one (reading `span._` costs a few microseconds per
-    span), else from medspaCy's `span._.modifiers`."""
-    if SPAN_GROUP not in doc.spans:
+    """The targets as plain tuples, with their rule and ConText modifiers. With ems_context's per-doc
+    index they come from the target matcher's tuples (reading spans and `span._` costs microseconds
+    per target); otherwise from the span group and medspaCy's `span._.modifiers`."""
+    rules, index = rules_by_key(), doc.user_data.get(MODIFIERS_KEY)
+    strings, names = doc.vocab.strings, {}
+    if index is not None and TARGETS_KEY in doc.user_data:
+        found = [(start, end, label, key, index.get((start, end, label, key, 0), ()))
+                 for start, end, label, key in doc.user_data[TARGETS_KEY]]
+    elif SPAN_GROUP in doc.spans:
+        found = [(span.start, span.end, span.label, span.kb_id,
+                  span._.modifiers if index is None else index.get((span.start, span.end, span.label, span.kb_id,
+                                                                    span.id), ()))
+                 for span in doc.spans[SPAN_GROUP]]
+    else:
         return []
-    rules, labels, index = rules_by_key(), {}, doc.user_data.get(MODIFIERS_KEY)
     targets = []
-    for span in doc.spans[SPAN_GROUP]:
-        start, end, label, key = span.start, span.end, span.label, span.kb_id
-        name = labels[label] if label in labels else labels.setdefault(label, span.label_)
-        modifiers = span._.modifiers if index is None else index.get((start, end, label, key, span.id), ())
+    for start, end, label, key, modifiers in found:
+        name = names[label] if label in names else names.setdefault(label, strings[label])
         targets.append((start, end, name, rules[key], modifiers))
     return targets
 

@@ -1,7 +1,9 @@
 """Measure the NLP stage against the hand-annotated gold narratives (corpora/gold/*.jsonl).
 
 A prediction matches a gold annotation when kind and concept agree and the spans overlap. Prints
-precision / recall / F1 per kind (detection) and per status (detection with the right status).
+precision / recall / F1 per kind (detection), per status (detection with the right status: a missed
+or extra mention counts against its status), and per status on the matched mentions only (ConText's
+own accuracy, separate from detection), with the share of matched mentions whose status is right.
 Finding kinds the gold set does not annotate (UNSCORED_KINDS: acute conditions outside the CMS
 distress list) are not scored; their count is printed so they are not silently dropped.
 Usage: python scripts/eval_extraction.py [FILE.jsonl ...] [--errors N]
@@ -50,7 +52,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def evaluate(files: list[Path], show_errors: int) -> None:
-    kind, status, unscored = Counter(), Counter(), Counter()
+    kind, status, matched, unscored = Counter(), Counter(), Counter(), Counter()
     errors = []
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -64,9 +66,10 @@ def evaluate(files: list[Path], show_errors: int) -> None:
             pairs, missed, extra = match(gold_items(record), pred)
             for g, p in pairs:
                 kind[g[0], "tp"] += 1
-                status[g[4], "tp" if g[4] == p[4] else "fn"] += 1
-                if g[4] != p[4]:
-                    status[p[4], "fp"] += 1
+                for counts in (status, matched):
+                    counts[g[4], "tp" if g[4] == p[4] else "fn"] += 1
+                    if g[4] != p[4]:
+                        counts[p[4], "fp"] += 1
                     errors.append((record["id"], "status", record["narrative"][g[2]:g[3]], g[4], p[4]))
             for g in missed:
                 kind[g[0], "fn"] += 1
@@ -76,12 +79,15 @@ def evaluate(files: list[Path], show_errors: int) -> None:
                 kind[p[0], "fp"] += 1
                 status[p[4], "fp"] += 1
                 errors.append((record["id"], "extra", record["narrative"][p[2]:p[3]], p[1], p[4]))
-    for title, counts in (("kind", kind), ("status", status)):
+    for title, counts in (("kind", kind), ("status", status), ("status, matched mentions", matched)):
         print(f"\n{title:<24} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
         for name in sorted({k for k, _ in counts}):
             tp, fp, fn = counts[name, "tp"], counts[name, "fp"], counts[name, "fn"]
             p, r, f = prf(tp, fp, fn)
             print(f"{name:<24} {p:6.3f} {r:6.3f} {f:6.3f} {tp + fn:6d}")
+    right = sum(counts for (name, outcome), counts in matched.items() if outcome == "tp")
+    pairs = right + sum(counts for (name, outcome), counts in matched.items() if outcome == "fn")
+    print(f"status right on {right} of {pairs} matched mentions ({right / max(pairs, 1):.3f})")
     for name, count in sorted(unscored.items()):
         print(f"not scored (not annotated in the gold set): {count} {name} finding(s)")
     for err in errors[:show_errors]:

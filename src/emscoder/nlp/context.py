@@ -3,10 +3,10 @@
 Inputs are medspaCy's: ConTextRules (literal, regex `pattern` or token-pattern rules; FORWARD,
 BACKWARD, BIDIRECTIONAL, TERMINATE, PSEUDO; max_scope, max_targets, allowed/excluded types,
 terminated_by, on_modifies) and the targets in a span group, or, when the doc has no such group, the
-`ems_target_matcher`'s plain target tuples (its `span_group` setting off). Matching is medspaCy's (token Matcher,
-PhraseMatcher on LOWER with medspaCy's rule keys, regex; overlapping modifiers pruned longest-first);
-a scope is the sentence of the modifier's first token cut to max_scope; the graph algorithm is in
-`context_algorithm`. Each modified target gets the tuple of its modifiers (category, direction, rule,
+`ems_target_matcher`'s plain target tuples (its `span_group` setting off). Matching is medspaCy's
+(token Matcher, PhraseMatcher on LOWER with medspaCy's rule keys, regex; overlapping modifiers pruned
+longest-first); a scope is the sentence of the modifier's first token cut to max_scope; the graph
+algorithm is in `context_algorithm`. Each modified target gets the tuple of its modifiers (category, direction, rule,
 modifier_span, scope_span...) in medspaCy's order:
 - in `doc.user_data[MODIFIERS_KEY]` under `target_key(span)`, also readable as `span._.ems_modifiers`;
 - unless `span_modifiers` is false, in medspaCy's `span._.modifiers`. Writing a span extension costs

@@ -70,6 +70,12 @@ def test_lone_header_covers_the_lines_below_up_to_the_next_header():
     assert status["nitroglycerin", "NTG"] == "present"
 
 
+def test_any_line_header_ends_a_lone_header_block():
+    findings = by_text("Sending facility tx:\n - ASA 324 mg PO\nStuff we did:\n - 18g IV L AC")
+    assert findings["ASA"].status == "prior_to_arrival"
+    assert findings["18g IV L AC"].status == "present"
+
+
 def test_a_blank_line_ends_a_lone_header_block():
     findings = by_text("PTA:\nFamily gave ASA 81 mg.\n\nWe placed an 18g IV L AC.")
     assert findings["18g IV L AC"].status == "present"

@@ -35,10 +35,12 @@ HEADER_BEFORE_COLON = re.compile(
     rf"(?:^[ \t]*{_BULLET}(?P<line>{_TITLE})|[.;!?][ \t]+(?P<inline>[A-Z][A-Za-z /&'()+-]{{1,40}}?))[ \t]*\Z", re.M)
 HEADER_REACH = 80  # characters before a colon that can hold indentation, a bullet and a title
 SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
-BLOCK_END = re.compile(rf"\n[ \t]*(?:\r?\n|{_BULLET}{_TITLE}[ \t]*:(?=[ \t]|\r?$))")
+BLOCK_END = re.compile(rf"\n[ \t]*(?:\r?\n|{_BULLET}{_TITLE}[ \t]*:(?=[ \t]|\r?$))", re.M)
 
 
 class Section(NamedTuple):
+    """A recognised header and the character ranges its category and status reach."""
+
     category: str
     rule_id: str
     title_start: int

@@ -100,6 +100,7 @@ def test_sectionizer_is_a_spacy_factory():
     (lambda d: d["section_rules"][0].update(category="gossip"), "unknown category 'gossip'"),
     (lambda d: d["section_categories"]["family_history"].update(status="MAYBE"), "unknown status 'MAYBE'"),
     (lambda d: d["section_categories"]["family_history"].pop("allowed_types"), "go together"),
+    (lambda d: d.update(context_rules=[]), "unknown keys ['context_rules']"),
 ])
 def test_section_file_is_validated_strictly(monkeypatch, change, message):
     data = json.loads(rules.resource_text(rules.SECTION_FILE))

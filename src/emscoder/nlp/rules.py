@@ -26,20 +26,20 @@ CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETI
 SECTION_FILE = "nlp/sections.json"
 SECTION_KEYS = {"literal", "category", "pattern", "metadata"}
 SECTION_CATEGORY_KEYS = {"status", "allowed_types"}
-FILE_KEYS = {"schema_version", "version", "_about", "target_rules", "context_rules", "section_rules",
-             "section_categories"}
+FILE_KEYS = {"schema_version", "version", "_about"}  # plus the file's own list (and section_categories)
 
 
-def _load(relative: str, list_key: str) -> tuple[str, list[dict]]:
+def _load(relative: str, list_key: str, extra_keys: frozenset = frozenset()) -> tuple[str, list[dict], dict]:
+    """(version, the rule list, the whole file) of a rule file, checked at the top level."""
     try:
         data = json.loads(resource_text(relative))
     except json.JSONDecodeError as exc:
         raise RuleFileError(f"{relative}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
-    unknown = set(data) - FILE_KEYS
+    unknown = set(data) - FILE_KEYS - {list_key} - extra_keys
     if unknown or data.get("schema_version") != 1 or not isinstance(data.get(list_key), list):
         raise RuleFileError(f"{relative}: expected schema_version 1 and a '{list_key}' list"
                             f"{f'; unknown keys {sorted(unknown)}' if unknown else ''}")
-    return data.get("version", "?"), data[list_key]
+    return data.get("version", "?"), data[list_key], data
 
 
 def _check(relative: str, index: int, rule: dict, keys: set[str], categories: set[str],
@@ -75,7 +75,7 @@ def _check_regex(where: str, pattern: object) -> None:
 @lru_cache(maxsize=1)
 def target_rules() -> tuple[str, tuple[TargetRule, ...]]:
     """(file version, TargetRules) from resources/nlp/targets.json."""
-    version, raw = _load(TARGET_FILE, "target_rules")
+    version, raw, _ = _load(TARGET_FILE, "target_rules")
     rules = []
     for index, rule in enumerate(raw):
         required = REQUIRED_TARGET_METADATA.get(rule.get("category"), ("id", "concept"))
@@ -88,7 +88,7 @@ def target_rules() -> tuple[str, tuple[TargetRule, ...]]:
 @lru_cache(maxsize=1)
 def context_rules() -> tuple[str, tuple[ConTextRule, ...]]:
     """(file version, ConTextRules) from resources/nlp/context.json."""
-    version, raw = _load(CONTEXT_FILE, "context_rules")
+    version, raw, _ = _load(CONTEXT_FILE, "context_rules")
     rules = []
     for index, rule in enumerate(raw):
         _check(CONTEXT_FILE, index, rule, CONTEXT_KEYS, CONTEXT_CATEGORIES, ("id",))
@@ -103,8 +103,8 @@ def context_rules() -> tuple[str, tuple[ConTextRule, ...]]:
 @lru_cache(maxsize=1)
 def section_rules() -> tuple[str, dict[str, dict], tuple[SectionRule, ...]]:
     """(file version, categories with their optional status, SectionRules) from resources/nlp/sections.json."""
-    version, raw = _load(SECTION_FILE, "section_rules")
-    categories = json.loads(resource_text(SECTION_FILE)).get("section_categories")
+    version, raw, data = _load(SECTION_FILE, "section_rules", frozenset({"section_categories"}))
+    categories = data.get("section_categories")
     if not isinstance(categories, dict):
         raise RuleFileError(f"{SECTION_FILE}: expected a 'section_categories' object")
     for name, spec in categories.items():

@@ -70,6 +70,7 @@ def evaluate(files: list[Path], show_errors: int) -> None:
                     counts[g[4], "tp" if g[4] == p[4] else "fn"] += 1
                     if g[4] != p[4]:
                         counts[p[4], "fp"] += 1
+                if g[4] != p[4]:
                     errors.append((record["id"], "status", record["narrative"][g[2]:g[3]], g[4], p[4]))
             for g in missed:
                 kind[g[0], "fn"] += 1

@@ -29,6 +29,7 @@ def test_a_wrong_status_counts_against_status_but_not_detection(tmp_path, capsys
     assert row(out, "status, matched mentions", "negated")[1:4] == ["0.000", "0.000", "0.000"]
     assert "status right on 1 of 2 matched mentions (0.500)" in out
     assert "t-1 | status | CP | present | negated" in out
+    assert out.count("t-1 | status |") == 1  # the right one (ASA) is not a disagreement
 
 
 def test_a_missed_mention_counts_against_detection_and_status_only(tmp_path, capsys):

@@ -112,6 +112,12 @@ def found(text):
      ("medication", "midazolam", "hypothetical", "Versed")),
     ("Atropine at bedside prn bradycardia.", ("medication", "atropine", "hypothetical", "Atropine")),
     ("Meds given: ondansetron 4 mg IV.", ("medication", "ondansetron", "present", "ondansetron")),
+    # another unit's verb: the unit's name reaches past the verb ("placed" alone ends scopes)
+    ("Engine 8 paramedic established 16g IV R EJ while we applied traction.",
+     ("intervention", "iv_access", "other_provider", "16g IV R EJ")),
+    ("At the LZ the flight paramedic placed a 2nd IV.", ("intervention", "iv_access", "other_provider", "IV")),
+    ("Engine 8 paramedic established 16g IV R EJ while we applied traction.",
+     ("intervention", "traction_splint", "present", "applied traction")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)
@@ -126,6 +132,19 @@ def test_context_status_of_single_findings(text, expected):
 ])
 def test_words_that_are_not_the_concept(text, concept):
     assert concept not in [f[1] for f in found(text)]
+
+
+def test_a_line_ending_in_a_colon_passes_its_modifiers_to_the_lines_below():
+    text = ("Infusions running at handoff, all via the central line, started by ICU:\n"
+            "  propofol 40 mcg/kg/min\n  fentanyl 100 mcg/hr\n\nWe gave ketamine 50 mg IV.\n"
+            "Denies:\n - chest pain\n - SOB\nA: wheezing\n")
+    status = {r[3]: r[2] for r in found(text)}
+    assert status["propofol"] == "prior_to_arrival" and status["fentanyl"] == "prior_to_arrival"
+    assert status["ketamine"] == "present"  # after the blank line
+    assert status["chest pain"] == "negated" and status["SOB"] == "negated"
+    assert status["wheezing"] == "present"  # the next header ends the block
+    # a colon that ends a line without anything reaching it, or a line that goes on, passes nothing
+    assert {r[3]: r[2] for r in found("No trauma. Tx en route:\n - fentanyl 50 mcg IV")}["fentanyl"] == "present"
 
 
 def test_negation_stops_at_the_sentence_end_after_an_abbreviation():

@@ -132,11 +132,28 @@ def test_ems_context_matches_medspacy_on_rule_options():
 
 def test_findings_are_the_same_as_with_medspacys_context():
     # the project's pipeline passes targets as plain tuples; the reference reads spans and span._.modifiers
-    reference, fast = reference_pipeline(context_rules()[1]), build_pipeline()
+    reference, fast = reference_pipeline(context_rules()[1]), build_pipeline(lead_in_blocks=False)
     for text in narratives():
         doc = fast(text)
         assert SPAN_GROUP not in doc.spans
         assert findings_from_doc(doc) == findings_from_doc(reference(text)), text[:120]
+
+
+def test_lead_in_blocks_change_only_findings_below_a_line_ending_in_a_colon():
+    medspacy_scopes, project = build_pipeline(lead_in_blocks=False), build_pipeline()
+    changed = 0
+    for text in narratives():
+        before, after = findings_from_doc(medspacy_scopes(text)), findings_from_doc(project(text))
+        assert [(f.kind, f.evidence) for f in before] == [(f.kind, f.evidence) for f in after]
+        for old, new in zip(before, after):
+            if old != new:
+                changed += 1
+                # the status comes from a modifier on an earlier line that ends in a colon
+                trigger = new.triggers[0].start
+                trigger_line_end = text.find("\n", trigger)
+                assert trigger_line_end < new.evidence[0].start, (text[:120], new)
+                assert text[trigger:trigger_line_end].rstrip().endswith(":"), (text[:120], new)
+    assert changed > 0
 
 
 def test_findings_are_the_same_with_the_span_group_on():

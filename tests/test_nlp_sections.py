@@ -81,6 +81,25 @@ def test_a_blank_line_ends_a_lone_header_block():
     assert findings["18g IV L AC"].status == "present"
 
 
+def test_before_arrival_header_at_a_line_start_covers_its_line():
+    text = ("Sending facility tx: diltiazem 20 mg IVP; heparin bolus. 20g R FA in place.\n"
+            "Our tx: 18g IV L AC. Arrived 1402. PMH: CHF. Seizure en route.")
+    findings = by_text(text)
+    assert findings["heparin"].status == "prior_to_arrival"  # past a semicolon
+    assert findings["20g R FA"].status == "prior_to_arrival"  # past a full stop, on the header's line
+    assert findings["18g IV L AC"].status == "present"  # the next line
+    assert findings["Seizure"].status == "present"  # a history header still covers its sentence only
+
+
+def test_before_arrival_header_overrides_another_unit_but_not_our_own_modifiers():
+    findings = by_text("PTA: Mom gave Narcan 4 mg IN. Engine 31 arrived and bagged w/ BVM. IV attempted x2 failed.\n"
+                       "Our arrival: Engine 31 assisting, we placed an 18g IV L AC.")
+    assert findings["bagged w/ BVM"].status == "prior_to_arrival"  # another unit, before we arrived
+    assert by_text("Engine 31 arrived and bagged w/ BVM.")["bagged w/ BVM"].status == "other_provider"
+    assert findings["IV"].status == "attempted_unsuccessful"  # not overridden
+    assert findings["18g IV L AC"].status == "present"
+
+
 def test_family_history_header_and_medications_given_header():
     findings = by_text("FHx: stroke (mother).\nMeds given: ondansetron 4 mg IV.")
     assert findings["stroke"].status == "family"
@@ -101,6 +120,9 @@ def test_sectionizer_is_a_spacy_factory():
     (lambda d: d["section_categories"]["family_history"].update(status="MAYBE"), "unknown status 'MAYBE'"),
     (lambda d: d["section_categories"]["family_history"].pop("allowed_types"), "go together"),
     (lambda d: d.update(context_rules=[]), "unknown keys ['context_rules']"),
+    (lambda d: d["section_categories"]["prior_to_arrival"].update(reach="page"), "'reach' must be"),
+    (lambda d: d["section_categories"]["prior_to_arrival"].update(overrides=["SOMETIMES"]), "'overrides' must"),
+    (lambda d: d["section_categories"]["hpi"].update(overrides=["NEGATED"]), "'overrides' needs a 'status'"),
 ])
 def test_section_file_is_validated_strictly(monkeypatch, change, message):
     data = json.loads(rules.resource_text(rules.SECTION_FILE))

@@ -14,10 +14,12 @@ modifier_span, scope_span...) in medspaCy's order:
 Deliberate differences from medspaCy's component: no `doc._.context_graph`, no `is_negated`-style
 span attributes, no component-level max_scope / allowed_types defaults, and regex rules use the
 project's LowercaseRegexMatcher (as the pipeline did with medspaCy's ConText), which ignores on_match.
+One opt-in EMS extension (`lead_in_blocks`, on in the project's pipeline): a line ending in a colon
+("Drips running at handoff, started by ICU:", "Denies:") passes its modifiers to the list below it.
 """
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Optional
 
 import numpy
@@ -28,8 +30,10 @@ from spacy.tokens import Doc, Span
 
 from emscoder.nlp import lazy_imports  # noqa: F401  before rules (medspaCy) is imported
 from emscoder.nlp.components import SPAN_GROUP, TARGETS_KEY
-from emscoder.nlp.context_algorithm import Modifier, RuleInfo, attach, limit_scopes, prune_overlapping
+from emscoder.nlp.context_algorithm import NO_TARGETS, Modifier, RuleInfo, attach, limit_scopes, prune_overlapping
+from emscoder.nlp.docview import doc_text, token_offsets
 from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
+from emscoder.nlp.sections import block_end
 
 MODIFIERS = "modifiers"
 EMS_MODIFIERS = "ems_modifiers"
@@ -48,11 +52,15 @@ def modifiers_of(span: Span) -> tuple:
 
 
 @Language.factory("ems_context",
-                  default_config={"span_group_name": "ems_targets", "rules": "ems", "span_modifiers": True})
-def make_ems_context(nlp: Language, name: str, span_group_name: str, rules: Optional[str], span_modifiers: bool):
+                  default_config={"span_group_name": "ems_targets", "rules": "ems", "span_modifiers": True,
+                                  "lead_in_blocks": False})
+def make_ems_context(nlp: Language, name: str, span_group_name: str, rules: Optional[str], span_modifiers: bool,
+                     lead_in_blocks: bool):
     """`rules="ems"` loads resources/nlp/context.json; None starts empty (add rules with `.add`).
-    `span_modifiers`: also write medspaCy's `span._.modifiers` (costs a few microseconds per target)."""
-    component = EmsContext(nlp, span_group_name, span_modifiers)
+    `span_modifiers`: also write medspaCy's `span._.modifiers` (costs a few microseconds per target).
+    `lead_in_blocks`: a line ending in a colon passes its modifiers to the lines below it (off: medspaCy's
+    sentence scopes exactly)."""
+    component = EmsContext(nlp, span_group_name, span_modifiers, lead_in_blocks)
     if rules == "ems":
         from emscoder.nlp.rules import context_rules
         component.add(context_rules()[1])
@@ -64,9 +72,11 @@ def make_ems_context(nlp: Language, name: str, span_group_name: str, rules: Opti
 class EmsContext:
     """ConText over the targets in `doc.spans[span_group_name]`."""
 
-    def __init__(self, nlp: Language, span_group_name: str = "ems_targets", span_modifiers: bool = True) -> None:
+    def __init__(self, nlp: Language, span_group_name: str = "ems_targets", span_modifiers: bool = True,
+                 lead_in_blocks: bool = False) -> None:
         self.span_group_name = span_group_name
         self.span_modifiers = span_modifiers
+        self.lead_in_blocks = lead_in_blocks
         self.tokenizer = nlp.tokenizer
         self.matcher = Matcher(nlp.vocab)
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -153,6 +163,8 @@ class EmsContext:
             crossing = crossing or end > sent_end
             sentence.append(s)
             modifiers.append(Modifier(rules[key], start, end, bounds[s], sent_end))
+        if self.lead_in_blocks:
+            crossing = _reach_lead_in_blocks(doc, modifiers, sentence, bounds) or crossing
         # a modifier running into the next sentence may limit scopes there: compare across the doc
         limit_scopes(modifiers, [0] * len(modifiers) if crossing else sentence)
         return modifiers
@@ -166,3 +178,44 @@ class EmsContext:
         if result not in (True, False):
             raise ValueError(f"on_modifies must return True or False, not {result!r}")
         return result
+
+
+def _reach_lead_in_blocks(doc: Doc, modifiers: list[Modifier], sentence: list[int], bounds: list[int]) -> bool:
+    """EMS lists: a line ending in a colon ("Drips running at handoff, started by ICU:", "Denies:")
+    introduces the indented or bulleted lines below it, so a modifier whose scope reaches that colon,
+    or that stands just before it, also reaches the block below (up to a blank line or the next
+    line-start header), whatever its max_scope. True when a scope was extended."""
+    text, (starts, ends) = doc_text(doc), token_offsets(doc)
+    block_token_end: dict[int, Optional[int]] = {}
+    extended = False
+    for modifier, s in zip(modifiers, sentence):
+        if modifier.info.direction in NO_TARGETS:
+            continue
+        if s not in block_token_end:
+            block_token_end[s] = _lead_in_block(text, starts, ends, bounds[s], bounds[s + 1])
+        colon, block = block_token_end[s] or (None, None)
+        if block is None or not (modifier.scope_end >= colon or _only_punctuation(text, ends[modifier.end - 1],
+                                                                                    starts[colon])):
+            continue
+        modifier.scope_end = max(modifier.scope_end, block)
+        extended = True
+    return extended
+
+
+def _lead_in_block(text: str, starts: list[int], ends: list[int], sent_start: int, sent_end: int):
+    """(colon token, end token of the block below) when the sentence is a line ending in a colon with
+    lines below it, else None."""
+    last = sent_end - 1
+    while last > sent_start and not text[starts[last]:ends[last]].strip():
+        last -= 1
+    line_end = text.find("\n", ends[last])
+    if text[starts[last]:ends[last]] != ":" or line_end == -1 or text[ends[last]:line_end].strip():
+        return None
+    end_char = block_end(text, line_end)
+    if end_char <= line_end + 1:
+        return None
+    return last, bisect_left(starts, end_char)
+
+
+def _only_punctuation(text: str, start: int, end: int) -> bool:
+    return not any(c.isalnum() for c in text[start:end])

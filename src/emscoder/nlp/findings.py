@@ -118,9 +118,9 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
     status, triggers = _status(modifiers, metadata.get("default_status", "present"))
     triggers = [(view.starts[s], view.ends[e - 1]) for s, e in triggers]
     start_char = view.starts[start]
-    if not triggers and sections.sections:  # no ConText modifier: the section header may set the status
+    if sections.sections:  # with no ConText modifier (or one it overrides) the section header sets the status
         section = sections.status_at(start_char, label)
-        if section is not None:
+        if section is not None and (not triggers or status.upper() in section.overrides):
             status, triggers = section.status.lower(), [(section.title_start, section.title_end)]
     attributes = _attributes(view, target, status, [view.text[s:e] for s, e in triggers], medication_tokens)
     section = sections.at(start_char) if sections.sections else None

@@ -25,7 +25,7 @@ CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETI
                       "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER", "FAMILY", "TERMINATE", "PSEUDO"}
 SECTION_FILE = "nlp/sections.json"
 SECTION_KEYS = {"literal", "category", "pattern", "metadata"}
-SECTION_CATEGORY_KEYS = {"status", "allowed_types"}
+SECTION_CATEGORY_KEYS = {"status", "allowed_types", "overrides", "reach"}
 FILE_KEYS = {"schema_version", "version", "_about"}  # plus the file's own list (and section_categories)
 
 
@@ -127,3 +127,10 @@ def _check_section_category(name: str, spec: object) -> None:
         raise RuleFileError(f"{where}: unknown allowed_types {sorted(set(spec['allowed_types']) - TARGET_CATEGORIES)}")
     if ("status" in spec) != ("allowed_types" in spec):
         raise RuleFileError(f"{where}: 'status' and 'allowed_types' go together")
+    if spec.get("reach", "sentence") not in ("sentence", "line"):
+        raise RuleFileError(f"{where}: 'reach' must be 'sentence' or 'line', not {spec['reach']!r}")
+    overrides = spec.get("overrides", [])
+    if overrides and "status" not in spec:
+        raise RuleFileError(f"{where}: 'overrides' needs a 'status'")
+    if not isinstance(overrides, list) or not set(overrides) <= CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
+        raise RuleFileError(f"{where}: 'overrides' must list ConText statuses, not {overrides!r}")

@@ -10,9 +10,14 @@ must equal a rule's literal or fully match its pattern; single letters count onl
 line start.
 
 A category may carry a status ("PMH" -> historical, "Sending facility tx" -> prior to arrival). It
-reaches only what the header introduces: its own sentence, or, when the header stands alone on its
-line, the lines below it up to a blank line or the next line-start header. Findings that a ConText
-modifier reached keep that modifier's status (see findings.py).
+reaches only what the header introduces: its own sentence (to `.`, `!`, `?` or the line end;
+semicolons separate the items of a list such as "Sending facility tx: dilt 20 mg; heparin bolus"),
+or, when the header stands alone on its line, the lines below it up to a blank line or the next
+line-start header. A category with `"reach": "line"` (before-arrival care, which interfacility
+narratives list over several sentences: "Sending facility tx: dilt 20 mg IVP. Heparin bolus. 20g L AC
+in place.") reaches the rest of a line-start header's line. Findings that a ConText modifier reached
+keep that modifier's status unless the category `overrides` it (another unit's care under a
+before-arrival header was before arrival) (see findings.py).
 """
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 
@@ -34,7 +39,7 @@ _BULLET = r"(?:[-*\u2022>]+[ \t]*)?"
 HEADER_BEFORE_COLON = re.compile(
     rf"(?:^[ \t]*{_BULLET}(?P<line>{_TITLE})|[.;!?][ \t]+(?P<inline>[A-Z][A-Za-z /&'()+-]{{1,40}}?))[ \t]*\Z", re.M)
 HEADER_REACH = 80  # characters before a colon that can hold indentation, a bullet and a title
-SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
+SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 BLOCK_END = re.compile(rf"\n[ \t]*(?:\r?\n|{_BULLET}{_TITLE}[ \t]*:(?=[ \t]|\r?$))", re.M)
 
 
@@ -49,6 +54,7 @@ class Section(NamedTuple):
     status: Optional[str]  # ConText category the section gives, or None
     allowed_types: frozenset
     status_end: int  # the status reaches findings starting before this offset
+    overrides: frozenset = frozenset()  # ConText statuses (upper case) the section's status replaces
 
 
 class Sectionizer:
@@ -85,9 +91,11 @@ class Sectionizer:
         for index, (start, end, colon_end, at_line_start, rule) in enumerate(headers):
             section_end = headers[index + 1][0] if index + 1 < len(headers) else len(text)
             spec = self.categories.get(rule.category, {})
-            status_end = min(section_end, _status_end(text, colon_end, at_line_start))
+            whole_line = at_line_start and spec.get("reach") == "line"
+            status_end = min(section_end, _status_end(text, colon_end, at_line_start, whole_line))
             found.append(Section(rule.category, rule.metadata["id"], start, end, section_end, spec.get("status"),
-                                 frozenset(spec.get("allowed_types", ())), status_end))
+                                 frozenset(spec.get("allowed_types", ())), status_end,
+                                 frozenset(spec.get("overrides", ()))))
         return tuple(found)
 
 
@@ -108,13 +116,22 @@ def _normal(title: str) -> str:
     return " ".join(title.lower().split())
 
 
-def _status_end(text: str, colon_end: int, at_line_start: bool) -> int:
-    """End of what a header introduces: its sentence, or the block of lines below a lone line header."""
+def block_end(text: str, line_end: int) -> int:
+    """End of the block of lines below the line ending at `line_end`: a blank line or the next
+    line-start header (`Title:`) ends it."""
+    found = BLOCK_END.search(text, line_end)
+    return found.start() if found else len(text)
+
+
+def _status_end(text: str, colon_end: int, at_line_start: bool, whole_line: bool) -> int:
+    """End of what a header introduces: its sentence (its line when `whole_line`), or the block of
+    lines below a lone line header."""
     line_end = text.find("\n", colon_end)
     line_end = len(text) if line_end == -1 else line_end
     if at_line_start and not text[colon_end:line_end].strip():
-        block_end = BLOCK_END.search(text, line_end)
-        return block_end.start() if block_end else len(text)
+        return block_end(text, line_end)
+    if whole_line:
+        return line_end
     content = colon_end + len(text[colon_end:line_end]) - len(text[colon_end:line_end].lstrip())
     sentence_end = SENTENCE_END.search(text, content)
     return sentence_end.end() if sentence_end else len(text)

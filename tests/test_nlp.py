@@ -112,6 +112,10 @@ def found(text):
      ("medication", "midazolam", "hypothetical", "Versed")),
     ("Atropine at bedside prn bradycardia.", ("medication", "atropine", "hypothetical", "Atropine")),
     ("Meds given: ondansetron 4 mg IV.", ("medication", "ondansetron", "present", "ondansetron")),
+    # thresholds in a plan are vitals that were not measured
+    ("Will repeat narcan if RR drops below 10 per protocol.", ("vital", "rr", "hypothetical", "RR drops below 10")),
+    ("Pads on, will pace if HR <40.", ("vital", "hr", "hypothetical", "HR <40")),
+    ("Push-dose epi if SBP falls under 80, not required.", ("vital", "bp", "hypothetical", "SBP falls under 80")),
     # another unit's verb: the unit's name reaches past the verb ("placed" alone ends scopes)
     ("Engine 8 paramedic established 16g IV R EJ while we applied traction.",
      ("intervention", "iv_access", "other_provider", "16g IV R EJ")),

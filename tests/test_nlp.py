@@ -112,6 +112,15 @@ def found(text):
      ("medication", "midazolam", "hypothetical", "Versed")),
     ("Atropine at bedside prn bradycardia.", ("medication", "atropine", "hypothetical", "Atropine")),
     ("Meds given: ondansetron 4 mg IV.", ("medication", "ondansetron", "present", "ondansetron")),
+    # refusals written without "refused" / "declined"
+    ("Pt wouldn't let us start an IV.", ("intervention", "iv_access", "refused", "IV")),
+    ("She did not want the 12 lead stickers on.", ("intervention", "ecg_12_lead", "refused", "12 lead")),
+    # plans, care before the squad arrived, care by the sending hospital, events in an earlier year
+    ("Levophed premixed at bedside, to start if MAP <65.", ("medication", "norepinephrine", "hypothetical", "Levophed")),
+    ("Neighbor gave her 2 Tylenol before squad arrived.", ("medication", "acetaminophen", "prior_to_arrival", "Tylenol")),
+    ("Intubated 0230 by their ED doc.", ("intervention", "intubation", "prior_to_arrival", "Intubated")),
+    ("He was intubated once before, in 2021, for a similar flare.",
+     ("intervention", "intubation", "historical", "intubated")),
     # thresholds in a plan are vitals that were not measured
     ("Will repeat narcan if RR drops below 10 per protocol.", ("vital", "rr", "hypothetical", "RR drops below 10")),
     ("Pads on, will pace if HR <40.", ("vital", "hr", "hypothetical", "HR <40")),

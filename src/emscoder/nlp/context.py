@@ -186,7 +186,7 @@ def _reach_lead_in_blocks(doc: Doc, modifiers: list[Modifier], sentence: list[in
     or that stands just before it, also reaches the block below (up to a blank line or the next
     line-start header), whatever its max_scope. True when a scope was extended."""
     text, (starts, ends) = doc_text(doc), token_offsets(doc)
-    block_token_end: dict[int, Optional[int]] = {}
+    block_token_end: dict[int, Optional[tuple[int, int]]] = {}
     extended = False
     for modifier, s in zip(modifiers, sentence):
         if modifier.info.direction in NO_TARGETS:

@@ -158,6 +158,9 @@ def test_a_line_ending_in_a_colon_passes_its_modifiers_to_the_lines_below():
     assert status["wheezing"] == "present"  # the next header ends the block
     # a colon that ends a line without anything reaching it, or a line that goes on, passes nothing
     assert {r[3]: r[2] for r in found("No trauma. Tx en route:\n - fentanyl 50 mcg IV")}["fentanyl"] == "present"
+    # a negation whose object comes before the colon does not reach the list
+    assert {r[3]: r[2] for r in found("Pt denies CP, given the following en route:\n - fentanyl 50 mcg IV")}[
+        "fentanyl"] == "present"
 
 
 def test_negation_stops_at_the_sentence_end_after_an_abbreviation():

@@ -109,7 +109,7 @@ class EmsContext:
                    + self.regex_matcher(doc))
         if not matches:
             return doc
-        modifiers = self._modifiers(doc, prune_overlapping(matches))
+        modifiers = self._modifiers(doc, prune_overlapping(matches), sorted(key[0] for key in keys))
         strings, labels = doc.vocab.strings, {}
         for key in keys:
             if key[2] not in labels:
@@ -148,9 +148,9 @@ class EmsContext:
                 extension.set(MODIFIERS, mods)
             by_target[key] = mods
 
-    def _modifiers(self, doc: Doc, matches: list[tuple[int, int, int]]) -> list[Modifier]:
-        """Modifiers with their initial scopes (sentence of the first token, cut to max_scope), then
-        limited by each other."""
+    def _modifiers(self, doc: Doc, matches: list[tuple[int, int, int]], target_starts: list[int]) -> list[Modifier]:
+        """Modifiers with their initial scopes (sentence of the first token, cut to max_scope; with
+        `lead_in_blocks`, extended over lists), then limited by each other."""
         if not doc.has_annotation("SENT_START"):
             raise ValueError("ems_context needs sentence boundaries: add a sentence splitter before it")
         is_start = doc.to_array(SENT_START) == 1
@@ -164,7 +164,7 @@ class EmsContext:
             sentence.append(s)
             modifiers.append(Modifier(rules[key], start, end, bounds[s], sent_end))
         if self.lead_in_blocks:
-            crossing = _reach_lead_in_blocks(doc, modifiers, sentence, bounds) or crossing
+            crossing = _reach_lead_in_blocks(doc, modifiers, sentence, bounds, target_starts) or crossing
         # a modifier running into the next sentence may limit scopes there: compare across the doc
         limit_scopes(modifiers, [0] * len(modifiers) if crossing else sentence)
         return modifiers
@@ -180,10 +180,12 @@ class EmsContext:
         return result
 
 
-def _reach_lead_in_blocks(doc: Doc, modifiers: list[Modifier], sentence: list[int], bounds: list[int]) -> bool:
+def _reach_lead_in_blocks(doc: Doc, modifiers: list[Modifier], sentence: list[int], bounds: list[int],
+                          target_starts: list[int]) -> bool:
     """EMS lists: a line ending in a colon ("Drips running at handoff, started by ICU:", "Denies:")
-    introduces the indented or bulleted lines below it, so a modifier whose scope reaches that colon,
-    or that stands just before it, also reaches the block below (up to a blank line or the next
+    introduces the indented or bulleted lines below it, so a modifier that stands just before that
+    colon, or whose scope reaches it with no target in between (the list is then its object; in "denies
+    CP, gave the following:" it is not), also reaches the block below (up to a blank line or the next
     line-start header), whatever its max_scope. True when a scope was extended."""
     text, (starts, ends) = doc_text(doc), token_offsets(doc)
     block_token_end: dict[int, Optional[tuple[int, int]]] = {}
@@ -194,8 +196,11 @@ def _reach_lead_in_blocks(doc: Doc, modifiers: list[Modifier], sentence: list[in
         if s not in block_token_end:
             block_token_end[s] = _lead_in_block(text, starts, ends, bounds[s], bounds[s + 1])
         colon, block = block_token_end[s] or (None, None)
-        if block is None or not (modifier.scope_end >= colon or _only_punctuation(text, ends[modifier.end - 1],
-                                                                                    starts[colon])):
+        if block is None:
+            continue
+        just_before = _only_punctuation(text, ends[modifier.end - 1], starts[colon])
+        target_between = bisect_left(target_starts, modifier.end) < bisect_left(target_starts, colon)
+        if not (just_before or (modifier.scope_end >= colon and not target_between)):
             continue
         modifier.scope_end = max(modifier.scope_end, block)
         extended = True

@@ -51,7 +51,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def evaluate(files: list[Path], show_errors: int) -> None:
+def evaluate(files: list[Path], show_errors: int, error_kinds: set[str] | None = None) -> None:
     kind, status, matched, unscored = Counter(), Counter(), Counter(), Counter()
     errors = []
     for path in files:
@@ -71,15 +71,15 @@ def evaluate(files: list[Path], show_errors: int) -> None:
                     if g[4] != p[4]:
                         counts[p[4], "fp"] += 1
                 if g[4] != p[4]:
-                    errors.append((record["id"], "status", record["narrative"][g[2]:g[3]], g[4], p[4]))
+                    errors.append((record["id"], g[0], "status", record["narrative"][g[2]:g[3]], g[4], p[4]))
             for g in missed:
                 kind[g[0], "fn"] += 1
                 status[g[4], "fn"] += 1
-                errors.append((record["id"], "missed", record["narrative"][g[2]:g[3]], g[1], g[4]))
+                errors.append((record["id"], g[0], "missed", record["narrative"][g[2]:g[3]], g[1], g[4]))
             for p in extra:
                 kind[p[0], "fp"] += 1
                 status[p[4], "fp"] += 1
-                errors.append((record["id"], "extra", record["narrative"][p[2]:p[3]], p[1], p[4]))
+                errors.append((record["id"], p[0], "extra", record["narrative"][p[2]:p[3]], p[1], p[4]))
     for title, counts in (("kind", kind), ("status", status), ("status, matched mentions", matched)):
         print(f"\n{title:<24} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
         for name in sorted({k for k, _ in counts}):
@@ -91,6 +91,8 @@ def evaluate(files: list[Path], show_errors: int) -> None:
     print(f"status right on {right} of {pairs} matched mentions ({right / max(pairs, 1):.3f})")
     for name, count in sorted(unscored.items()):
         print(f"not scored (not annotated in the gold set): {count} {name} finding(s)")
+    if error_kinds:
+        errors = [err for err in errors if err[1] in error_kinds]
     for err in errors[:show_errors]:
         print(" | ".join(map(str, err)))
 
@@ -99,8 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--errors", type=int, default=0, help="print the first N disagreements")
+    parser.add_argument("--kind", action="append", help="only print disagreements of this kind (repeatable)")
     args = parser.parse_args()
-    evaluate(args.files or sorted(GOLD_DIR.glob("*.jsonl")), args.errors)
+    evaluate(args.files or sorted(GOLD_DIR.glob("*.jsonl")), args.errors, set(args.kind or ()))
 
 
 if __name__ == "__main__":

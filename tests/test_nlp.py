@@ -4,7 +4,8 @@ import pytest
 from emscoder.errors import RuleFileError
 from emscoder.nlp.findings import extract_findings
 from emscoder.nlp.pipeline import pipeline
-from emscoder.nlp.rules import CONTEXT_CATEGORIES, CONTEXT_KEYS, TARGET_CATEGORIES, TARGET_KEYS, _check
+from emscoder.nlp.rules import (CONTEXT_CATEGORIES, CONTEXT_KEYS, TARGET_CATEGORIES, TARGET_KEYS, _check,
+                                 _check_target_metadata)
 
 
 def found(text):
@@ -233,3 +234,26 @@ def test_rule_files_are_validated_strictly(rule, keys, categories, message):
     with pytest.raises(RuleFileError) as info:
         _check("nlp/test.json", 0, rule, keys, categories, ("id",))
     assert message in str(info.value) and "nlp/test.json" in str(info.value)
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ({"id": "T-3", "concept": "e", "defualt_status": "historical"}, "unknown metadata key(s) ['defualt_status']"),
+    ({"id": "T-4", "concept": "e", "default_status": "past"}, "unknown default_status 'past'"),
+])
+def test_target_metadata_is_validated_strictly(metadata, message):
+    rule = {"literal": "epi", "category": "MEDICATION", "metadata": metadata}
+    with pytest.raises(RuleFileError) as info:
+        _check_target_metadata(0, rule)
+    assert message in str(info.value) and "nlp/targets.json" in str(info.value)
+
+
+@pytest.mark.parametrize("narrative, concept, status", [
+    ("Meds: Spiriva, Symbicort, sevelamer.", "tiotropium", "historical"),
+    ("Takes Suboxone daily. Narcan 4 mg IN given, pt woke up.", "buprenorphine_naloxone", "historical"),
+    ("TNK given at the sending facility, 1 hr PTA.", "tenecteplase", "prior_to_arrival"),
+    ("Mom gave Valtoco 15 mg IN before our arrival.", "diazepam", "prior_to_arrival"),
+    ("We gave 2 puffs of her ProAir.", "albuterol", "present"),
+])
+def test_home_and_brand_medications(narrative, concept, status):
+    found = {f.concept: f.status for f in extract_findings(narrative) if f.kind == "medication"}
+    assert found.get(concept) == status, found

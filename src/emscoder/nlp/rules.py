@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from typing import get_args
 
 from medspacy.context import ConTextRule
 from medspacy.ner import TargetRule
 from medspacy.section_detection import SectionRule
 
 from emscoder.errors import RuleFileError
+from emscoder.model import Status
 from emscoder.nlp.regex_matcher import CASE_SENSITIVE_MARK
 from emscoder.resources import resource_text
 
@@ -19,6 +21,8 @@ TARGET_KEYS = {"literal", "category", "pattern", "metadata"}
 TARGET_CATEGORIES = {"INTERVENTION", "MEDICATION", "BED_CONFINEMENT", "DISTRESS", "CONDITION", "CREW", "SIGNATURE",
                      "REFUSAL", "DEATH", "PCS", "VITAL", "MILEAGE"}
 REQUIRED_TARGET_METADATA = {"INTERVENTION": ("id", "concept", "class"), "VITAL": ("id", "concept", "normal")}
+TARGET_METADATA_KEYS = {"id", "concept", "class", "normal", "crystalloid", "may_be_route", "default_status"}
+STATUSES = set(get_args(Status))
 CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "allowed_types", "excluded_types",
                 "max_targets", "metadata"}
 CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETICAL", "HISTORICAL",
@@ -80,9 +84,22 @@ def target_rules() -> tuple[str, tuple[TargetRule, ...]]:
     for index, rule in enumerate(raw):
         required = REQUIRED_TARGET_METADATA.get(rule.get("category"), ("id", "concept"))
         _check(TARGET_FILE, index, rule, TARGET_KEYS, TARGET_CATEGORIES, required)
+        _check_target_metadata(index, rule)
         rules.append(TargetRule(literal=rule["literal"], category=rule["category"], pattern=rule.get("pattern"),
                                 metadata=rule["metadata"]))
     return version, tuple(rules)
+
+
+def _check_target_metadata(index: int, rule: dict) -> None:
+    """Unknown metadata keys are typos the pipeline would silently ignore; a default status must be one
+    the findings know."""
+    metadata = rule["metadata"]
+    where = f"{TARGET_FILE}: rule {metadata.get('id', f'#{index}')} ({rule.get('literal')!r})"
+    unknown = set(metadata) - TARGET_METADATA_KEYS
+    if unknown:
+        raise RuleFileError(f"{where}: unknown metadata key(s) {sorted(unknown)}")
+    if metadata.get("default_status", "present") not in STATUSES:
+        raise RuleFileError(f"{where}: unknown default_status {metadata['default_status']!r}")
 
 
 @lru_cache(maxsize=1)

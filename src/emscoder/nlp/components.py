@@ -28,11 +28,14 @@ from spacy.tokens import Doc, Span
 
 from emscoder.nlp import lazy_imports  # noqa: F401  before rules (medspaCy) is imported
 from emscoder.nlp.docview import doc_text
-from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
-from emscoder.nlp.rules import target_rules
+from emscoder.nlp.docview import doc_lower_text
+from emscoder.nlp.regex_matcher import LowercaseRegexMatcher, align_to_tokens
+from emscoder.nlp.rules import spelling_settings, target_rules
+from emscoder.nlp.spelling import SpellingVariants
 
 SPAN_GROUP = "ems_targets"
 TARGETS_KEY = "emscoder.targets"  # doc.user_data: [(start, end, label hash, rule key)], sorted
+SPELLING_KEY = "emscoder.misspellings"  # doc.user_data: {(start, end): the literal a kept target misspells}
 SENTENCE_END = (".", "!", "?", ";")
 MEASUREMENT_CATEGORIES = {"VITAL", "MILEAGE"}
 RULE_KEY_PREFIX = "ems-target-"
@@ -109,17 +112,51 @@ class EmsTargetMatcher:
                 self.regex_matcher.add(name, [rule.pattern])
             else:
                 self.matcher.add(name, [nlp.make_doc(rule.literal)])
+        self.spelling = _spelling_variants(nlp, rules)
 
     def __call__(self, doc: Doc) -> Doc:
         layers: tuple[list, list] = ([], [])
         info = self.rule_info
         for key, start, end in self.matcher(doc) + self.regex_matcher(doc):
             layers[info[key][2]].append((start, end, key))
+        misspelled = self._misspellings(doc)
+        layers[0].extend((start, end, key) for start, end, key in misspelled)  # last: exact matches win ties
         kept = sorted(keep_longest(layers[0]) + keep_longest(layers[1]), key=lambda m: (m[0], m[1]))
+        if misspelled:
+            doc.user_data[SPELLING_KEY] = {(start, end): misspelled[start, end, key] for start, end, key in kept
+                                           if (start, end, key) in misspelled}
         targets = doc.user_data[TARGETS_KEY] = [(start, end, info[key][0], key) for start, end, key in kept]
         if self.span_group:
             doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=label, kb_id=key) for start, end, label, key in targets]
         return doc
+
+
+    def _misspellings(self, doc: Doc) -> dict[tuple[int, int, int], str]:
+        """(start, end, rule key) -> literal, for single tokens that misspell a literal by one letter."""
+        found = self.spelling.find(doc_lower_text(doc)) if len(doc) else []
+        if not found:
+            return {}
+        misspelled = {}
+        for start, end, literal, key in found:  # rarely more than one per narrative
+            for _, first, last in align_to_tokens(doc, [(key, start, end)]):
+                if last - first == 1:
+                    misspelled[first, last, key] = literal
+        return misspelled
+
+
+def _spelling_variants(nlp: Language, rules: tuple) -> SpellingVariants:
+    """The misspelling finder over the single-word generic names of the configured categories."""
+    settings = spelling_settings()
+    literals, known = {}, set()
+    for index, rule in enumerate(rules):
+        if isinstance(rule.pattern, str):
+            continue
+        literal = rule.literal.lower()
+        known.update(literal.split())
+        # generic names only: brand names are coined to look like words ("ability" is not Abilify)
+        if rule.category in settings["categories"] and literal.isalpha() and literal == rule.metadata["concept"]:
+            literals.setdefault(literal, (nlp.vocab.strings[f"{RULE_KEY_PREFIX}{index}"], rule.metadata["concept"]))
+    return SpellingVariants(literals, known, settings["min_length"], set(settings["not_variants"]))
 
 
 def keep_longest(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

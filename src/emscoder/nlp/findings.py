@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from emscoder.model import Finding
 from emscoder.nlp.attributes import (DOSE, given_by, medication_attributes, mileage_attributes,
                                      vital_attributes)
-from emscoder.nlp.components import SPAN_GROUP, TARGETS_KEY, rules_by_key
+from emscoder.nlp.components import SPAN_GROUP, SPELLING_KEY, TARGETS_KEY, rules_by_key
 from emscoder.nlp.context import MODIFIERS_KEY
 from emscoder.nlp.docview import DocView
 from emscoder.nlp.sections import SECTIONS_KEY, SectionIndex
@@ -112,7 +112,7 @@ class _Draft:
 
 
 def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[int],
-           sections: SectionIndex) -> _Draft:
+           sections: SectionIndex, misspelled: dict[tuple[int, int], str]) -> _Draft:
     start, end, label, rule, modifiers = target
     metadata = rule.metadata
     status, triggers = _status(modifiers, metadata.get("default_status", "present"))
@@ -126,6 +126,8 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
     section = sections.at(start_char) if sections.sections else None
     if section is not None:
         attributes["section"] = section.category
+    if (start, end) in misspelled:  # so the coder sees why "prednizone" is prednisone
+        attributes["misspelling_of"] = misspelled[start, end]
     return _Draft(label.lower(), concept, status, attributes, start_char, view.ends[end - 1], triggers,
                   metadata["id"])
 
@@ -140,6 +142,7 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
                          for i in range(start, end)}
     drafts = []
     sections = SectionIndex(doc.user_data.get(SECTIONS_KEY, ()))
+    misspelled = doc.user_data.get(SPELLING_KEY, {})
     last_medication = None
     for target in targets:
         metadata = target[3].metadata
@@ -152,7 +155,7 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
             concept = last_medication
         elif target[2] == "MEDICATION":
             last_medication = concept
-        drafts.append(_draft(view, target, concept, medication_tokens, sections))
+        drafts.append(_draft(view, target, concept, medication_tokens, sections, misspelled))
     # one validation call for the whole list: cheaper than a Finding(...) call per finding
     return FINDING_LIST.validate_python([draft.as_dict(view.text) for draft in merge_adjacent(drafts, view.text)])
 

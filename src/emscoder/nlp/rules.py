@@ -76,10 +76,31 @@ def _check_regex(where: str, pattern: object) -> None:
         raise RuleFileError(f"{where}: invalid regular expression: {exc}") from None
 
 
+SPELLING_KEYS = {"categories", "min_length", "not_variants"}
+
+
+@lru_cache(maxsize=1)
+def spelling_settings() -> dict:
+    """`spelling_variants` of resources/nlp/targets.json: which categories' long single-word literals
+    also match when misspelled by one letter, from what length, and real words that are not typos."""
+    _, _, data = _load(TARGET_FILE, "target_rules", frozenset({"spelling_variants"}))
+    settings = data.get("spelling_variants", {"categories": [], "min_length": 7, "not_variants": []})
+    where = f"{TARGET_FILE}: spelling_variants"
+    if not isinstance(settings, dict) or set(settings) != SPELLING_KEYS:
+        raise RuleFileError(f"{where}: expected exactly the keys {sorted(SPELLING_KEYS)}")
+    if not set(settings["categories"]) <= TARGET_CATEGORIES:
+        raise RuleFileError(f"{where}: unknown categories {sorted(set(settings['categories']) - TARGET_CATEGORIES)}")
+    if not isinstance(settings["min_length"], int) or settings["min_length"] < 5:
+        raise RuleFileError(f"{where}: min_length must be a whole number of at least 5")
+    if not all(isinstance(word, str) and word == word.lower() for word in settings["not_variants"]):
+        raise RuleFileError(f"{where}: not_variants must be lower-case words")
+    return settings
+
+
 @lru_cache(maxsize=1)
 def target_rules() -> tuple[str, tuple[TargetRule, ...]]:
     """(file version, TargetRules) from resources/nlp/targets.json."""
-    version, raw, _ = _load(TARGET_FILE, "target_rules")
+    version, raw, _ = _load(TARGET_FILE, "target_rules", frozenset({"spelling_variants"}))
     rules = []
     for index, rule in enumerate(raw):
         required = REQUIRED_TARGET_METADATA.get(rule.get("category"), ("id", "concept"))

@@ -11,7 +11,8 @@ from emscoder.nlp.attributes import (DOSE, given_by, medication_attributes, mile
                                      vital_attributes)
 from emscoder.nlp.components import SPAN_GROUP, SPELLING_KEY, TARGETS_KEY, rules_by_key
 from emscoder.nlp.context import MODIFIERS_KEY
-from emscoder.nlp.docview import DocView
+from emscoder.nlp.docview import DocView, doc_lower_text
+from emscoder.nlp.frames import FrameIndex, frame_finder
 from emscoder.nlp.sections import SECTIONS_KEY, SectionIndex
 
 FINDING_LIST = TypeAdapter(list[Finding])
@@ -24,6 +25,7 @@ Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per n
 # When several modifiers apply, the one that most changes what counts wins. HYPOTHETICAL outranks
 # NEGATED: a negation inside a plan belongs to the plan ("zofran PRN nausea, not needed", "consider
 # RSI if no improvement"), so the mention is hypothetical rather than negated.
+_FRAME_OVERRIDABLE = {"OTHER_PROVIDER"}  # statuses some frame may override (each frame lists its own)
 STATUS_PRIORITY = ["ATTEMPTED_UNSUCCESSFUL", "REFUSED", "HYPOTHETICAL", "NEGATED", "PRIOR_TO_ARRIVAL",
                    "OTHER_PROVIDER", "FAMILY", "HISTORICAL"]
 
@@ -112,7 +114,7 @@ class _Draft:
 
 
 def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[int],
-           sections: SectionIndex, misspelled: dict[tuple[int, int], str]) -> _Draft:
+           sections: SectionIndex, frames: FrameIndex, misspelled: dict[tuple[int, int], str]) -> _Draft:
     start, end, label, rule, modifiers = target
     metadata = rule.metadata
     status, triggers = _status(modifiers, metadata.get("default_status", "present"))
@@ -122,6 +124,10 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
         section = sections.status_at(start_char, label)
         if section is not None and (not triggers or status.upper() in section.overrides):
             status, triggers = section.status.lower(), [(section.title_start, section.title_end)]
+    if frames.frames and (status == "present" and not triggers or status.upper() in _FRAME_OVERRIDABLE):
+        frame = frames.status_at(start_char, label)
+        if frame is not None and (not triggers or status.upper() in frame.overrides):
+            status, triggers = frame.status.lower(), [(frame.start, frame.opener_end)]
     attributes = _attributes(view, target, status, [view.text[s:e] for s, e in triggers], medication_tokens)
     section = sections.at(start_char) if sections.sections else None
     if section is not None:
@@ -143,6 +149,7 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
     drafts = []
     sections = SectionIndex(doc.user_data.get(SECTIONS_KEY, ()))
     misspelled = doc.user_data.get(SPELLING_KEY, {})
+    frames = FrameIndex(frame_finder().frames(view.text, doc_lower_text(doc)))
     last_medication = None
     for target in targets:
         metadata = target[3].metadata
@@ -155,7 +162,7 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
             concept = last_medication
         elif target[2] == "MEDICATION":
             last_medication = concept
-        drafts.append(_draft(view, target, concept, medication_tokens, sections, misspelled))
+        drafts.append(_draft(view, target, concept, medication_tokens, sections, frames, misspelled))
     # one validation call for the whole list: cheaper than a Finding(...) call per finding
     return FINDING_LIST.validate_python([draft.as_dict(view.text) for draft in merge_adjacent(drafts, view.text)])
 

@@ -28,6 +28,9 @@ CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "all
 CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETICAL", "HISTORICAL",
                       "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER", "FAMILY", "TERMINATE", "PSEUDO"}
 SECTION_FILE = "nlp/sections.json"
+FRAME_FILE = "nlp/frames.json"
+FRAME_RULE_KEYS = {"id", "pattern", "status", "allowed_types", "overrides"}
+FRAME_BREAK_KEYS = {"id", "pattern"}
 SECTION_KEYS = {"literal", "category", "pattern", "metadata"}
 SECTION_CATEGORY_KEYS = {"status", "allowed_types", "overrides", "reach"}
 FILE_KEYS = {"schema_version", "version", "_about"}  # plus the file's own list (and section_categories)
@@ -172,3 +175,37 @@ def _check_section_category(name: str, spec: object) -> None:
         raise RuleFileError(f"{where}: 'overrides' needs a 'status'")
     if not isinstance(overrides, list) or not set(overrides) <= CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
         raise RuleFileError(f"{where}: 'overrides' must list ConText statuses, not {overrides!r}")
+
+
+@lru_cache(maxsize=1)
+def frame_rules() -> tuple[str, list[dict], list[dict], int]:
+    """(file version, frame openers, frame breaks, max sentences of a frame) from
+    resources/nlp/frames.json (see frames.py)."""
+    version, openers, data = _load(FRAME_FILE, "frame_rules", frozenset({"frame_breaks", "max_sentences"}))
+    breaks, max_sentences = data.get("frame_breaks"), data.get("max_sentences")
+    if not isinstance(breaks, list) or not isinstance(max_sentences, int) or max_sentences < 1:
+        raise RuleFileError(f"{FRAME_FILE}: expected a 'frame_breaks' list and a whole 'max_sentences' >= 1")
+    for index, rule in enumerate(openers):
+        where = _frame_where(index, rule)
+        _check_frame_keys(where, rule, FRAME_RULE_KEYS, {"id", "pattern", "status", "allowed_types"})
+        if rule["status"] not in CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
+            raise RuleFileError(f"{where}: unknown status {rule['status']!r}")
+        if not set(rule["allowed_types"]) <= TARGET_CATEGORIES:
+            raise RuleFileError(f"{where}: unknown allowed_types {sorted(set(rule['allowed_types']) - TARGET_CATEGORIES)}")
+        if not set(rule.get("overrides", [])) <= CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
+            raise RuleFileError(f"{where}: 'overrides' must list ConText statuses")
+    for index, rule in enumerate(breaks):
+        _check_frame_keys(_frame_where(index, rule), rule, FRAME_BREAK_KEYS, FRAME_BREAK_KEYS)
+    return version, openers, breaks, max_sentences
+
+
+def _frame_where(index: int, rule: object) -> str:
+    rule_id = rule.get("id", f"#{index}") if isinstance(rule, dict) else f"#{index}"
+    return f"{FRAME_FILE}: rule {rule_id}"
+
+
+def _check_frame_keys(where: str, rule: object, keys: set[str], required: set[str]) -> None:
+    if not isinstance(rule, dict) or set(rule) - keys or required - set(rule):
+        raise RuleFileError(f"{where}: expected keys {sorted(required)} (optional: {sorted(keys - required)})"
+                            + (f"; unknown {sorted(set(rule) - keys)}" if isinstance(rule, dict) and set(rule) - keys else ""))
+    _check_regex(where, rule["pattern"])

@@ -1,0 +1,108 @@
+"""Narrative frames: a passage told from someone else's point of view, over several sentences.
+
+Interfacility and nursing-home narratives retell the sending side's course before the crew's own:
+"Per the sending physician, the patient arrived by private vehicle at 1412. Their 12-lead showed STE.
+Staff there gave aspirin 324 mg. They answered that with a 500 mL saline bolus. When we arrived ...".
+ConText scopes end at the sentence, so only the first sentence would read as before arrival. A frame
+opener (resources/nlp/frames.json) starts a frame that runs, from the opener, to the first of:
+- the start of the first sentence holding a frame break (the crew's own point of view: "we", "our",
+  "on arrival"), or the break itself when it is in the opener's sentence;
+- a blank line or a line-start section header (`sections.block_end`);
+- the end of its `max_sentences`-th sentence.
+
+Inside a frame, findings of the frame's allowed types take its status when no ConText modifier
+reached them, or when the modifier's status is one the frame overrides ("intubated at 1340 by Dr.
+Carrow" is another provider's act before arrival); see findings.py. Section statuses come first.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from emscoder.nlp.sections import SENTENCE_END, block_end
+
+
+class Frame(NamedTuple):
+    """A frame: where its opener is, how far it reaches, and the status it gives."""
+
+    rule_id: str
+    start: int  # the opener's start (also the trigger shown to the coder)
+    opener_end: int
+    end: int
+    status: str  # a ConText category, upper case
+    allowed_types: frozenset
+    overrides: frozenset
+
+
+class FrameFinder:
+    """Finds the frames of a text from compiled opener and break patterns."""
+
+    def __init__(self, openers: list[dict], breaks: list[dict], max_sentences: int) -> None:
+        self.max_sentences = max_sentences
+        # multiline: `^` in a pattern is a line start
+        self.openers = [(re.compile(rule["pattern"], re.M), rule) for rule in openers]
+        self.breaks = re.compile("|".join(f"(?:{rule['pattern']})" for rule in breaks), re.M) if breaks else None
+        self.any_opener = re.compile("|".join(f"(?:{rule['pattern']})" for rule in openers), re.M) if openers else None
+
+    def frames(self, text: str, lower: str) -> tuple[Frame, ...]:
+        """The frames of a text (`lower` is its lower-cased copy, same length), in order."""
+        if self.any_opener is None or self.any_opener.search(lower) is None:
+            return ()
+        found = []
+        for pattern, rule in self.openers:
+            for match in pattern.finditer(lower):
+                end = self._frame_end(text, lower, match.end())
+                found.append(Frame(rule["id"], match.start(), match.end(), end, rule["status"],
+                                   frozenset(rule["allowed_types"]), frozenset(rule.get("overrides", ()))))
+        found.sort(key=lambda frame: frame.start)
+        return tuple(found)
+
+    def _frame_end(self, text: str, lower: str, opener_end: int) -> int:
+        line_end = text.find("\n", opener_end)
+        limit = block_end(text, line_end) if line_end != -1 else len(text)
+        for count, sentence_end in enumerate(SENTENCE_END.finditer(text, opener_end, limit), start=1):
+            if count == self.max_sentences:
+                limit = sentence_end.end()
+                break
+        if self.breaks is None:
+            return limit
+        found = self.breaks.search(lower, opener_end, limit)
+        if found is None:
+            return limit
+        sentence_start = _sentence_start(text, found.start())
+        return found.start() if sentence_start <= opener_end else sentence_start
+
+
+def _sentence_start(text: str, char: int) -> int:
+    """Start of the sentence holding `char` (after the last `. ! ?` + space or line break before it)."""
+    start = max(0, char - 400)
+    for end in SENTENCE_END.finditer(text, start, char):
+        start = end.end()
+    return start
+
+
+class FrameIndex:
+    """Lookups into the frames of one text by character offset."""
+
+    def __init__(self, frames: tuple[Frame, ...]) -> None:
+        self.frames = frames
+        self.starts = [frame.opener_end for frame in frames]
+
+    def status_at(self, char: int, label: str) -> Optional[Frame]:
+        """The innermost frame whose status reaches a target of type `label` starting at `char`."""
+        for which in range(bisect_right(self.starts, char) - 1, -1, -1):
+            frame = self.frames[which]
+            if char < frame.end and label in frame.allowed_types:
+                return frame
+        return None
+
+
+@lru_cache(maxsize=1)
+def frame_finder() -> FrameFinder:
+    """The finder built from resources/nlp/frames.json."""
+    from emscoder.nlp.rules import frame_rules
+
+    _version, openers, breaks, max_sentences = frame_rules()
+    return FrameFinder(openers, breaks, max_sentences)

@@ -1,0 +1,68 @@
+"""Narrative frames: the sending side's account of its care, over several sentences, is before arrival."""
+import json
+
+import pytest
+
+from emscoder.errors import RuleFileError
+from emscoder.nlp import rules
+from emscoder.nlp.findings import extract_findings
+
+SENDING_COURSE = (
+    "Transfer of a 54 yo M with inferior STEMI to the cath lab. Per the sending physician, the patient arrived "
+    "by private vehicle at 1412 with chest pain. Staff there gave aspirin 324 mg chewed and heparin 4000 units. "
+    "They answered the low BP with a 500 mL saline bolus. He was intubated at 1340 by Dr. Carrow. "
+    "When we arrived he was pale. We gave fentanyl 50 mcg IV.")
+
+
+def statuses(narrative, kind=None):
+    return {f.concept: f.status for f in extract_findings(narrative) if kind is None or f.kind == kind}
+
+
+def test_the_sending_course_is_before_arrival_until_the_crew_arrives():
+    found = statuses(SENDING_COURSE)
+    assert found["heparin"] == "prior_to_arrival"          # two sentences after the opener
+    assert found["normal_saline"] == "prior_to_arrival"    # three sentences after
+    assert found["intubation"] == "prior_to_arrival"       # another provider, before arrival
+    assert found["fentanyl"] == "present"                  # "When we arrived" ends the frame
+    assert found["chest_pain"] == "present"                # findings about the patient keep their status
+
+
+def test_the_frame_trigger_is_the_opener():
+    saline = next(f for f in extract_findings(SENDING_COURSE) if f.concept == "normal_saline")
+    assert [t.text for t in saline.triggers] == ["Per the sending physician,"]
+
+
+def test_orders_from_the_sending_side_open_no_frame():
+    found = statuses("Fentanyl 25 mcg IVP PRN vent dyssynchrony per sending MD. Zofran 4 mg IV given for nausea.")
+    assert found["ondansetron"] == "present"
+
+
+def test_a_blank_line_ends_the_frame():
+    found = statuses("Per sending RN, pt got Zosyn at 0800.\n\nZofran 4 mg IV given en route.")
+    assert found["piperacillin_tazobactam"] == "prior_to_arrival"
+    assert found["ondansetron"] == "present"
+
+
+def test_frames_file_is_validated_strictly(monkeypatch):
+    bad = {"schema_version": 1, "max_sentences": 6, "frame_rules": [{"id": "FRM-X", "pattern": "per sending", "status": "PRIOR_TO_ARRIVAL",
+                                                 "allowed_types": ["MEDICATION"], "reach": "paragraph"}],
+           "frame_breaks": []}
+    monkeypatch.setattr(rules, "resource_text", lambda _: json.dumps(bad))
+    rules.frame_rules.cache_clear()
+    try:
+        with pytest.raises(RuleFileError, match=r"nlp/frames.json: rule FRM-X.*unknown \['reach'\]"):
+            rules.frame_rules()
+    finally:
+        rules.frame_rules.cache_clear()
+
+
+def test_a_frame_ends_at_the_crew_s_own_care_and_never_runs_on():
+    narrative = ("Transfer to Catawba Ridge for ablation, a service not available at the sending facility. "
+                 "On a diltiazem drip started by the sending hospital. About 25 minutes into the trip she became "
+                 "diaphoretic. The paramedic performed synchronized cardioversion at 120 J.")
+    assert statuses(narrative, "intervention")["cardioversion"] == "present"
+    # "at the sending facility" opens a frame only as a sentence's first words
+    assert statuses("Ablation is not available at the sending facility. Zofran 4 mg IV given.")["ondansetron"] == "present"
+    assert statuses("At the sending facility pt got Zofran 4 mg IV.")["ondansetron"] == "prior_to_arrival"
+    long_course = "Per sending RN, pt got Zosyn. " + "Pt resting. " * 6 + "Zofran 4 mg IV given."
+    assert statuses(long_course)["ondansetron"] == "present"

@@ -19,7 +19,7 @@ from emscoder import __version__
 from emscoder.errors import CodingFailed
 from emscoder.model import PCR, CodingResult, Finding, Versions
 from emscoder.nlp.findings import extract_findings
-from emscoder.nlp.rules import context_rules, target_rules
+from emscoder.nlp.rules import context_rules, frame_rules, section_rules, target_rules
 from emscoder.rules import RuleOutcome, apply_rules
 from emscoder.rules.loader import default_rulebook
 from emscoder.scoring.scorer import Scorer
@@ -32,7 +32,7 @@ MODEL_ENV, TRUST_ENV = "EMSCODER_MODEL", "EMSCODER_TRUST_MODEL"
 def stage_versions() -> str:
     """Versions of the rule and NLP resources (also recorded with a trained model)."""
     return (f"billing {default_rulebook().version}, nlp-targets {target_rules()[0]}, "
-            f"nlp-context {context_rules()[0]}")
+            f"nlp-context {context_rules()[0]}, nlp-sections {section_rules()[0]}, nlp-frames {frame_rules()[0]}")
 
 
 @lru_cache(maxsize=1)

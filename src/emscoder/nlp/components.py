@@ -27,8 +27,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from emscoder.nlp import lazy_imports  # noqa: F401  before rules (medspaCy) is imported
-from emscoder.nlp.docview import doc_text
-from emscoder.nlp.docview import doc_lower_text
+from emscoder.nlp.docview import doc_lower_text, doc_text
 from emscoder.nlp.regex_matcher import LowercaseRegexMatcher, align_to_tokens
 from emscoder.nlp.rules import spelling_settings, target_rules
 from emscoder.nlp.spelling import SpellingVariants
@@ -129,7 +128,6 @@ class EmsTargetMatcher:
         if self.span_group:
             doc.spans[SPAN_GROUP] = [Span(doc, start, end, label=label, kb_id=key) for start, end, label, key in targets]
         return doc
-
 
     def _misspellings(self, doc: Doc) -> dict[tuple[int, int, int], str]:
         """(start, end, rule key) -> literal, for single tokens that misspell a literal by one letter."""

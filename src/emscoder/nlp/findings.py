@@ -25,7 +25,6 @@ Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per n
 # When several modifiers apply, the one that most changes what counts wins. HYPOTHETICAL outranks
 # NEGATED: a negation inside a plan belongs to the plan ("zofran PRN nausea, not needed", "consider
 # RSI if no improvement"), so the mention is hypothetical rather than negated.
-_FRAME_OVERRIDABLE = {"OTHER_PROVIDER"}  # statuses some frame may override (each frame lists its own)
 STATUS_PRIORITY = ["ATTEMPTED_UNSUCCESSFUL", "REFUSED", "HYPOTHETICAL", "NEGATED", "PRIOR_TO_ARRIVAL",
                    "OTHER_PROVIDER", "FAMILY", "HISTORICAL"]
 
@@ -124,10 +123,10 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
         section = sections.status_at(start_char, label)
         if section is not None and (not triggers or status.upper() in section.overrides):
             status, triggers = section.status.lower(), [(section.title_start, section.title_end)]
-    if frames.frames and (status == "present" and not triggers or status.upper() in _FRAME_OVERRIDABLE):
-        frame = frames.status_at(start_char, label)
-        if frame is not None and (not triggers or status.upper() in frame.overrides):
-            status, triggers = frame.status.lower(), [(frame.start, frame.opener_end)]
+    frame = frames.status_at(start_char, label) if frames.frames else None
+    # a frame gives its status to plain mentions (not to a home drug's default "historical")
+    if frame is not None and ((status == "present" and not triggers) or status.upper() in frame.overrides):
+        status, triggers = frame.status.lower(), [(frame.start, frame.opener_end)]
     attributes = _attributes(view, target, status, [view.text[s:e] for s, e in triggers], medication_tokens)
     section = sections.at(start_char) if sections.sections else None
     if section is not None:

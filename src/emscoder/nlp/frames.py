@@ -21,6 +21,8 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
+from emscoder.nlp.regex_fast import FastPattern
+from emscoder.nlp.regex_matcher import word_starts
 from emscoder.nlp.sections import SENTENCE_END, block_end
 
 
@@ -41,18 +43,17 @@ class FrameFinder:
 
     def __init__(self, openers: list[dict], breaks: list[dict], max_sentences: int) -> None:
         self.max_sentences = max_sentences
-        # multiline: `^` in a pattern is a line start
-        self.openers = [(re.compile(rule["pattern"], re.M), rule) for rule in openers]
+        # multiline: `^` in a pattern is a line start. FastPattern: most narratives hold no opener, and
+        # plain `re` would try every pattern at every character of every one
+        self.openers = [(FastPattern(rule["pattern"], re.M), rule) for rule in openers]
         self.breaks = re.compile("|".join(f"(?:{rule['pattern']})" for rule in breaks), re.M) if breaks else None
-        self.any_opener = re.compile("|".join(f"(?:{rule['pattern']})" for rule in openers), re.M) if openers else None
 
     def frames(self, text: str, lower: str) -> tuple[Frame, ...]:
         """The frames of a text (`lower` is its lower-cased copy, same length), in order."""
-        if self.any_opener is None or self.any_opener.search(lower) is None:
-            return ()
         found = []
+        index = word_starts(lower)
         for pattern, rule in self.openers:
-            for match in pattern.finditer(lower):
+            for match in pattern.finditer(lower, index):
                 end = self._frame_end(text, lower, match.end())
                 found.append(Frame(rule["id"], match.start(), match.end(), end, rule["status"],
                                    frozenset(rule["allowed_types"]), frozenset(rule.get("overrides", ()))))

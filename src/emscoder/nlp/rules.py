@@ -27,6 +27,7 @@ CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "all
                 "max_targets", "metadata"}
 CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETICAL", "HISTORICAL",
                       "PRIOR_TO_ARRIVAL", "OTHER_PROVIDER", "FAMILY", "TERMINATE", "PSEUDO"}
+STATUS_CATEGORIES = CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}  # the ConText categories that set a status
 SECTION_FILE = "nlp/sections.json"
 FRAME_FILE = "nlp/frames.json"
 FRAME_RULE_KEYS = {"id", "pattern", "status", "allowed_types", "overrides"}
@@ -162,10 +163,7 @@ def _check_section_category(name: str, spec: object) -> None:
     where = f"{SECTION_FILE}: section category {name!r}"
     if not isinstance(spec, dict) or set(spec) - SECTION_CATEGORY_KEYS:
         raise RuleFileError(f"{where}: expected an object with keys among {sorted(SECTION_CATEGORY_KEYS)}")
-    if "status" in spec and spec["status"] not in CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
-        raise RuleFileError(f"{where}: unknown status {spec['status']!r}")
-    if not set(spec.get("allowed_types", [])) <= TARGET_CATEGORIES:
-        raise RuleFileError(f"{where}: unknown allowed_types {sorted(set(spec['allowed_types']) - TARGET_CATEGORIES)}")
+    _check_status_fields(where, spec)
     if ("status" in spec) != ("allowed_types" in spec):
         raise RuleFileError(f"{where}: 'status' and 'allowed_types' go together")
     if spec.get("reach", "sentence") not in ("sentence", "line"):
@@ -173,7 +171,17 @@ def _check_section_category(name: str, spec: object) -> None:
     overrides = spec.get("overrides", [])
     if overrides and "status" not in spec:
         raise RuleFileError(f"{where}: 'overrides' needs a 'status'")
-    if not isinstance(overrides, list) or not set(overrides) <= CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
+
+
+def _check_status_fields(where: str, spec: dict) -> None:
+    """The optional status, allowed_types and overrides of a section category or a frame opener."""
+    if "status" in spec and spec["status"] not in STATUS_CATEGORIES:
+        raise RuleFileError(f"{where}: unknown status {spec['status']!r}")
+    allowed = spec.get("allowed_types", [])
+    if not isinstance(allowed, list) or not set(allowed) <= TARGET_CATEGORIES:
+        raise RuleFileError(f"{where}: unknown allowed_types {allowed!r}")
+    overrides = spec.get("overrides", [])
+    if not isinstance(overrides, list) or not set(overrides) <= STATUS_CATEGORIES:
         raise RuleFileError(f"{where}: 'overrides' must list ConText statuses, not {overrides!r}")
 
 
@@ -186,26 +194,20 @@ def frame_rules() -> tuple[str, list[dict], list[dict], int]:
     if not isinstance(breaks, list) or not isinstance(max_sentences, int) or max_sentences < 1:
         raise RuleFileError(f"{FRAME_FILE}: expected a 'frame_breaks' list and a whole 'max_sentences' >= 1")
     for index, rule in enumerate(openers):
-        where = _frame_where(index, rule)
-        _check_frame_keys(where, rule, FRAME_RULE_KEYS, {"id", "pattern", "status", "allowed_types"})
-        if rule["status"] not in CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
-            raise RuleFileError(f"{where}: unknown status {rule['status']!r}")
-        if not set(rule["allowed_types"]) <= TARGET_CATEGORIES:
-            raise RuleFileError(f"{where}: unknown allowed_types {sorted(set(rule['allowed_types']) - TARGET_CATEGORIES)}")
-        if not set(rule.get("overrides", [])) <= CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}:
-            raise RuleFileError(f"{where}: 'overrides' must list ConText statuses")
+        where = _check_frame_rule(index, rule, FRAME_RULE_KEYS, FRAME_RULE_KEYS - {"overrides"})
+        _check_status_fields(where, rule)
     for index, rule in enumerate(breaks):
-        _check_frame_keys(_frame_where(index, rule), rule, FRAME_BREAK_KEYS, FRAME_BREAK_KEYS)
+        _check_frame_rule(index, rule, FRAME_BREAK_KEYS, FRAME_BREAK_KEYS)
     return version, openers, breaks, max_sentences
 
 
-def _frame_where(index: int, rule: object) -> str:
-    rule_id = rule.get("id", f"#{index}") if isinstance(rule, dict) else f"#{index}"
-    return f"{FRAME_FILE}: rule {rule_id}"
-
-
-def _check_frame_keys(where: str, rule: object, keys: set[str], required: set[str]) -> None:
-    if not isinstance(rule, dict) or set(rule) - keys or required - set(rule):
-        raise RuleFileError(f"{where}: expected keys {sorted(required)} (optional: {sorted(keys - required)})"
-                            + (f"; unknown {sorted(set(rule) - keys)}" if isinstance(rule, dict) and set(rule) - keys else ""))
+def _check_frame_rule(index: int, rule: object, keys: set[str], required: set[str]) -> str:
+    """Keys and pattern of a frame opener or break; returns the rule's place for later messages."""
+    if not isinstance(rule, dict):
+        raise RuleFileError(f"{FRAME_FILE}: rule #{index}: expected an object")
+    where = f"{FRAME_FILE}: rule {rule.get('id', f'#{index}')}"
+    if set(rule) - keys or required - set(rule):
+        raise RuleFileError(f"{where}: expected keys {sorted(required)} (optional: {sorted(keys - required)}); "
+                            f"unknown {sorted(set(rule) - keys)}, missing {sorted(required - set(rule))}")
     _check_regex(where, rule["pattern"])
+    return where

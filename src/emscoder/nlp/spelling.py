@@ -4,7 +4,8 @@ Crews type fast ("prednizone", "ibuprofin", "lisinipril"); listing every typo in
 ends. Only generic names are matched this way (the pipeline passes the literals equal to their
 concept): brand names are coined to resemble words ("ability" / Abilify, "program" / Prograf),
 chemical names rarely are. A word counts as a misspelling of a literal when it
-- has at least `min_length` letters and begins with the literal's first letter,
+- begins with the literal's first letter (only literals of at least `min_length` letters are indexed,
+  so a word has at least `min_length - 1`),
 - is one insertion, deletion, substitution or swap of two neighbouring letters away from it (the
   Damerau-Levenshtein distance),
 - is not itself a literal, and not on the `not_variants` list of real words near a drug name
@@ -79,7 +80,7 @@ class SpellingVariants:
         return found
 
     def _lookup(self, word: str) -> tuple[str, int] | None:
-        if word in self.known or len(word) < self.min_length - 1:
+        if word in self.known:
             return None
         candidates = set()
         for form in _deletions(word) | {word}:

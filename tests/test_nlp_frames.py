@@ -66,3 +66,44 @@ def test_a_frame_ends_at_the_crew_s_own_care_and_never_runs_on():
     assert statuses("At the sending facility pt got Zofran 4 mg IV.")["ondansetron"] == "prior_to_arrival"
     long_course = "Per sending RN, pt got Zosyn. " + "Pt resting. " * 6 + "Zofran 4 mg IV given."
     assert statuses(long_course)["ondansetron"] == "present"
+
+
+def test_a_bystander_s_care_told_in_one_sentence_is_before_arrival():
+    narrative = ("Restaurant mgr gave her 50 mg benadryl PO from the first aid kit, and a coworker "
+                 "put her on the office O2. Epi 0.3 mg IM given. Ofc. Banner applied a TQ to the R thigh.")
+    found = {(f.concept, f.evidence[0].text): f.status for f in extract_findings(narrative)}
+    assert found["diphenhydramine", "benadryl"] == "prior_to_arrival"
+    assert found["oxygen", "O2"] == "prior_to_arrival"          # same sentence, second actor
+    assert found["epinephrine", "Epi"] == "present"               # next sentence: the crew's, unsaid
+    assert found["hemorrhage_control", "TQ"] == "prior_to_arrival"
+
+
+def test_a_lay_actor_frame_stops_at_the_crew_s_voice_and_at_reported_speech():
+    assert statuses("Wife gave him 4 baby aspirin and I started an IV in the L AC.")["iv_access"] == "present"
+    assert statuses("Husband had him chew aspirin before we got there.")["aspirin"] == "prior_to_arrival"
+    # "The neighbor said he had ..." reports history, not an act by the neighbor
+    found = statuses("The neighbor said he had heart failure, and there were pill bottles for digoxin on the counter.")
+    assert found["digoxin"] != "prior_to_arrival"
+    # "he started seizing" is the patient's course; the crew's Versed is present
+    assert statuses("He started seizing again in the truck and I gave Versed 5 mg IV.")["midazolam"] == "present"
+
+
+def test_other_responders_at_work_on_our_arrival_were_there_first():
+    found = {f.evidence[0].text: f.status for f in
+             extract_findings("On arrival: Engine 31 crew doing compressions, BVM w/ OPA.\nWe applied the LUCAS.")}
+    assert found["compressions"] == "prior_to_arrival" and found["BVM"] == "prior_to_arrival"
+    assert found["LUCAS"] == "present"
+    assert statuses("PD had pt in handcuffs prone on arrival.")["physical_restraint"] == "prior_to_arrival"
+
+
+def test_an_opener_may_not_reach_further_than_the_file_allows(monkeypatch):
+    bad = {"schema_version": 1, "max_sentences": 6, "frame_breaks": [],
+           "frame_rules": [{"id": "FRM-X", "pattern": "wife gave", "status": "PRIOR_TO_ARRIVAL",
+                            "allowed_types": ["MEDICATION"], "max_sentences": 9}]}
+    monkeypatch.setattr(rules, "resource_text", lambda _: json.dumps(bad))
+    rules.frame_rules.cache_clear()
+    try:
+        with pytest.raises(RuleFileError, match=r"rule FRM-X: 'max_sentences' must be a whole number from 1 to the file's 6"):
+            rules.frame_rules()
+    finally:
+        rules.frame_rules.cache_clear()

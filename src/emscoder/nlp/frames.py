@@ -8,7 +8,9 @@ opener (resources/nlp/frames.json) starts a frame that runs, from the opener, to
 - the start of the first sentence holding a frame break (the crew's own point of view: "we", "our",
   "on arrival"), or the break itself when it is in the opener's sentence;
 - a blank line or a line-start section header (`sections.block_end`);
-- the end of its `max_sentences`-th sentence.
+- the end of its `max_sentences`-th sentence (the file's, or the opener's own when it sets a lower
+  one: "Wife gave him two puffs of his inhaler, ..." tells what a bystander did in one sentence; the
+  next may be the crew's own act written without a subject).
 
 Inside a frame, findings of the frame's allowed types take its status when no ConText modifier
 reached them, or when the modifier's status is one the frame overrides ("intubated at 1340 by Dr.
@@ -54,17 +56,17 @@ class FrameFinder:
         index = word_starts(lower)
         for pattern, rule in self.openers:
             for match in pattern.finditer(lower, index):
-                end = self._frame_end(text, lower, match.end())
+                end = self._frame_end(text, lower, match.end(), rule.get("max_sentences", self.max_sentences))
                 found.append(Frame(rule["id"], match.start(), match.end(), end, rule["status"],
                                    frozenset(rule["allowed_types"]), frozenset(rule.get("overrides", ()))))
         found.sort(key=lambda frame: frame.start)
         return tuple(found)
 
-    def _frame_end(self, text: str, lower: str, opener_end: int) -> int:
+    def _frame_end(self, text: str, lower: str, opener_end: int, max_sentences: int) -> int:
         line_end = text.find("\n", opener_end)
         limit = block_end(text, line_end) if line_end != -1 else len(text)
         for count, sentence_end in enumerate(SENTENCE_END.finditer(text, opener_end, limit), start=1):
-            if count == self.max_sentences:
+            if count == max_sentences:
                 limit = sentence_end.end()
                 break
         if self.breaks is None:

@@ -131,7 +131,19 @@ def found(text):
      ("intervention", "iv_access", "other_provider", "16g IV R EJ")),
     ("At the LZ the flight paramedic placed a 2nd IV.", ("intervention", "iv_access", "other_provider", "IV")),
     ("Engine 8 paramedic established 16g IV R EJ while we applied traction.",
-     ("intervention", "traction_splint", "present", "applied traction")),
+     ("intervention", "traction_splint", "present", "applied traction")),    # a decision not to give is a negation, not a plan; a failure inside a plan is not an attempt
+    ("Push dose epi discussed w/ OLMC, not given.", ("medication", "epinephrine", "negated", "Push dose epi")),
+    ("Traction splint considered, not applied d/t open fx.",
+     ("intervention", "traction_splint", "negated", "Traction splint")),
+    ("Dopamine drip primed as backup if capture lost.", ("medication", "dopamine", "hypothetical", "Dopamine")),
+    ("Glucagon 1 mg drawn up in case we lost the line.", ("medication", "glucagon", "hypothetical", "Glucagon")),
+    # a plan's verb that is itself a target stays a target the plan reaches
+    ("Prepared to pace should HR drop below 50.", ("intervention", "pacing", "hypothetical", "pace")),
+    ("Prepared to pace should HR drop below 50.", ("vital", "hr", "hypothetical", "HR drop below 50")),
+    ("Titrate levo up to 10 mcg/min for SBP < 90.", ("vital", "bp", "hypothetical", "SBP < 90")),
+    ("NS boluses to keep SBP above 90.", ("vital", "bp", "hypothetical", "SBP above 90")),
+    # a threshold needs a comparison: a reading that prompted care was measured
+    ("NS 500 mL bolus for SBP 82/50.", ("vital", "bp", "present", "SBP 82/50")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)

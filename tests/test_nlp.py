@@ -143,7 +143,10 @@ def found(text):
     ("Titrate levo up to 10 mcg/min for SBP < 90.", ("vital", "bp", "hypothetical", "SBP < 90")),
     ("NS boluses to keep SBP above 90.", ("vital", "bp", "hypothetical", "SBP above 90")),
     # a threshold needs a comparison: a reading that prompted care was measured
-    ("NS 500 mL bolus for SBP 82/50.", ("vital", "bp", "present", "SBP 82/50")),
+    ("NS 500 mL bolus for SBP 82/50.", ("vital", "bp", "present", "SBP 82/50")),    # a central line in place, or placed on a date, came with the patient
+    ("R IJ triple lumen central line in place, L radial art line.",
+     ("intervention", "central_line", "historical", "triple lumen central line")),
+    ("- R IJ triple lumen CVC, placed 11/3", ("intervention", "central_line", "historical", "triple lumen CVC")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)

@@ -131,7 +131,8 @@ def found(text):
      ("intervention", "iv_access", "other_provider", "16g IV R EJ")),
     ("At the LZ the flight paramedic placed a 2nd IV.", ("intervention", "iv_access", "other_provider", "IV")),
     ("Engine 8 paramedic established 16g IV R EJ while we applied traction.",
-     ("intervention", "traction_splint", "present", "applied traction")),    # a decision not to give is a negation, not a plan; a failure inside a plan is not an attempt
+     ("intervention", "traction_splint", "present", "applied traction")),
+    # a decision not to give is a negation, not a plan; a failure inside a plan is not an attempt
     ("Push dose epi discussed w/ OLMC, not given.", ("medication", "epinephrine", "negated", "Push dose epi")),
     ("Traction splint considered, not applied d/t open fx.",
      ("intervention", "traction_splint", "negated", "Traction splint")),
@@ -143,7 +144,8 @@ def found(text):
     ("Titrate levo up to 10 mcg/min for SBP < 90.", ("vital", "bp", "hypothetical", "SBP < 90")),
     ("NS boluses to keep SBP above 90.", ("vital", "bp", "hypothetical", "SBP above 90")),
     # a threshold needs a comparison: a reading that prompted care was measured
-    ("NS 500 mL bolus for SBP 82/50.", ("vital", "bp", "present", "SBP 82/50")),    # a central line in place, or placed on a date, came with the patient
+    ("NS 500 mL bolus for SBP 82/50.", ("vital", "bp", "present", "SBP 82/50")),
+    # a central line in place, or placed on a date, came with the patient
     ("R IJ triple lumen central line in place, L radial art line.",
      ("intervention", "central_line", "historical", "triple lumen central line")),
     ("- R IJ triple lumen CVC, placed 11/3", ("intervention", "central_line", "historical", "triple lumen CVC")),

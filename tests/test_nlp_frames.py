@@ -6,6 +6,7 @@ import pytest
 from emscoder.errors import RuleFileError
 from emscoder.nlp import rules
 from emscoder.nlp.findings import extract_findings
+from emscoder.nlp.frames import at_sentence_start
 
 SENDING_COURSE = (
     "Transfer of a 54 yo M with inferior STEMI to the cath lab. Per the sending physician, the patient arrived "
@@ -107,3 +108,12 @@ def test_an_opener_may_not_reach_further_than_the_file_allows(monkeypatch):
             rules.frame_rules()
     finally:
         rules.frame_rules.cache_clear()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Wife gave aspirin.", True), ("BP 90/60. Wife gave aspirin.", True), ("BP 90/60.  Wife gave", True),
+    ("- Wife gave aspirin", True), ("*Wife gave", True), ("HPI:\nWife gave", True),
+    ("Per pt the Wife gave", False), ("pre-Wife gave", False), ("BP 90/60.Wife gave", False),
+])
+def test_sentence_start_openers_count_only_as_a_sentence_s_first_words(text, expected):
+    assert at_sentence_start(text, text.index("Wife")) is expected

@@ -56,6 +56,8 @@ class FrameFinder:
         index = word_starts(lower)
         for pattern, rule in self.openers:
             for match in pattern.finditer(lower, index):
+                if rule.get("sentence_start") and not at_sentence_start(lower, match.start()):
+                    continue
                 end = self._frame_end(text, lower, match.end(), rule.get("max_sentences", self.max_sentences))
                 found.append(Frame(rule["id"], match.start(), match.end(), end, rule["status"],
                                    frozenset(rule["allowed_types"]), frozenset(rule.get("overrides", ()))))
@@ -76,6 +78,22 @@ class FrameFinder:
             return limit
         sentence_start = _sentence_start(text, found.start())
         return found.start() if sentence_start <= opener_end else sentence_start
+
+
+def at_sentence_start(text: str, char: int) -> bool:
+    """True when `char` begins a line, follows a line-start bullet ("-", "*", with or without a space),
+    or follows . ! ? : ; and one or two spaces. Checked in code rather than as a look-behind in the
+    opener's regex, so the opener keeps its word-start keys (`regex_fast`): about 1 ms/doc less."""
+    if char == 0 or text[char - 1] == "\n":
+        return True
+    bullet = char - 1 if text[char - 1] in "-*" else char - 2 if text[char - 2:char] in ("- ", "* ") else -1
+    if bullet >= 0 and (bullet == 0 or text[bullet - 1] == "\n"):
+        return True
+    for spaces in (1, 2):
+        mark = char - spaces - 1
+        if mark >= 0 and text[mark + 1:char] == " " * spaces and text[mark] in ".!?:;":
+            return True
+    return False
 
 
 def _sentence_start(text: str, char: int) -> int:

@@ -30,7 +30,7 @@ CONTEXT_CATEGORIES = {"NEGATED", "REFUSED", "ATTEMPTED_UNSUCCESSFUL", "HYPOTHETI
 STATUS_CATEGORIES = CONTEXT_CATEGORIES - {"TERMINATE", "PSEUDO"}  # the ConText categories that set a status
 SECTION_FILE = "nlp/sections.json"
 FRAME_FILE = "nlp/frames.json"
-FRAME_RULE_KEYS = {"id", "pattern", "status", "allowed_types", "overrides", "max_sentences"}
+FRAME_RULE_KEYS = {"id", "pattern", "status", "allowed_types", "overrides", "max_sentences", "sentence_start"}
 FRAME_BREAK_KEYS = {"id", "pattern"}
 SECTION_KEYS = {"literal", "category", "pattern", "metadata"}
 SECTION_CATEGORY_KEYS = {"status", "allowed_types", "overrides", "reach"}
@@ -194,7 +194,10 @@ def frame_rules() -> tuple[str, list[dict], list[dict], int]:
     if not isinstance(breaks, list) or not isinstance(max_sentences, int) or max_sentences < 1:
         raise RuleFileError(f"{FRAME_FILE}: expected a 'frame_breaks' list and a whole 'max_sentences' >= 1")
     for index, rule in enumerate(openers):
-        where = _check_frame_rule(index, rule, FRAME_RULE_KEYS, FRAME_RULE_KEYS - {"overrides", "max_sentences"})
+        where = _check_frame_rule(index, rule, FRAME_RULE_KEYS,
+                                  FRAME_RULE_KEYS - {"overrides", "max_sentences", "sentence_start"})
+        if not isinstance(rule.get("sentence_start", False), bool):
+            raise RuleFileError(f"{where}: 'sentence_start' must be true or false")
         _check_status_fields(where, rule)
         own_limit = rule.get("max_sentences", max_sentences)
         if not isinstance(own_limit, int) or isinstance(own_limit, bool) or not 1 <= own_limit <= max_sentences:

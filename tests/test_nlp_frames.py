@@ -44,14 +44,22 @@ def test_a_blank_line_ends_the_frame():
     assert found["ondansetron"] == "present"
 
 
-def test_frames_file_is_validated_strictly(monkeypatch):
-    bad = {"schema_version": 1, "max_sentences": 6, "frame_rules": [{"id": "FRM-X", "pattern": "per sending", "status": "PRIOR_TO_ARRIVAL",
-                                                 "allowed_types": ["MEDICATION"], "reach": "paragraph"}],
-           "frame_breaks": []}
+UNKNOWN_KEY = {"id": "FRM-X", "pattern": "per sending", "status": "PRIOR_TO_ARRIVAL", "allowed_types": ["MEDICATION"],
+               "reach": "paragraph"}
+TOO_FAR = {"id": "FRM-X", "pattern": "wife gave", "status": "PRIOR_TO_ARRIVAL", "allowed_types": ["MEDICATION"],
+           "max_sentences": 9}
+
+
+@pytest.mark.parametrize("opener, message", [
+    (UNKNOWN_KEY, r"nlp/frames.json: rule FRM-X.*unknown \['reach'\]"),
+    (TOO_FAR, r"rule FRM-X: 'max_sentences' must be a whole number from 1 to the file's 6"),  # an opener may not reach further
+])
+def test_frames_file_is_validated_strictly(monkeypatch, opener, message):
+    bad = {"schema_version": 1, "max_sentences": 6, "frame_rules": [opener], "frame_breaks": []}
     monkeypatch.setattr(rules, "resource_text", lambda _: json.dumps(bad))
     rules.frame_rules.cache_clear()
     try:
-        with pytest.raises(RuleFileError, match=r"nlp/frames.json: rule FRM-X.*unknown \['reach'\]"):
+        with pytest.raises(RuleFileError, match=message):
             rules.frame_rules()
     finally:
         rules.frame_rules.cache_clear()
@@ -95,19 +103,6 @@ def test_other_responders_at_work_on_our_arrival_were_there_first():
     assert found["compressions"] == "prior_to_arrival" and found["BVM"] == "prior_to_arrival"
     assert found["LUCAS"] == "present"
     assert statuses("PD had pt in handcuffs prone on arrival.")["physical_restraint"] == "prior_to_arrival"
-
-
-def test_an_opener_may_not_reach_further_than_the_file_allows(monkeypatch):
-    bad = {"schema_version": 1, "max_sentences": 6, "frame_breaks": [],
-           "frame_rules": [{"id": "FRM-X", "pattern": "wife gave", "status": "PRIOR_TO_ARRIVAL",
-                            "allowed_types": ["MEDICATION"], "max_sentences": 9}]}
-    monkeypatch.setattr(rules, "resource_text", lambda _: json.dumps(bad))
-    rules.frame_rules.cache_clear()
-    try:
-        with pytest.raises(RuleFileError, match=r"rule FRM-X: 'max_sentences' must be a whole number from 1 to the file's 6"):
-            rules.frame_rules()
-    finally:
-        rules.frame_rules.cache_clear()
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -180,10 +180,12 @@ def test_tokenizer_is_medspacys():
                                            if isinstance(r.pattern, str)}), ids=lambda p: p[:30])
 def test_fast_regex_finds_what_re_finds(pattern):
     flags = re.IGNORECASE if CASE_SENSITIVE_MARK in pattern else 0
-    fast, plain = FastPattern(pattern, flags), re.compile(pattern, flags)
+    # as LowercaseRegexMatcher runs them: a case-sensitive pattern matches the original text, with its
+    # word-start candidates taken from the lower-cased copy
+    fast, plain = FastPattern(pattern, flags, fold_keys=bool(flags)), re.compile(pattern, flags)
     for text in narratives():
-        subject = text if flags else text.lower()
-        index = WordStartIndex(subject) if subject.isascii() and not flags else None
+        subject, lower = (text if flags else text.lower()), text.lower()
+        index = WordStartIndex(lower) if lower.isascii() else None
         assert [m.span() for m in fast.finditer(subject, index)] == [m.span() for m in plain.finditer(subject)]
 
 
@@ -220,6 +222,13 @@ def test_fast_regex_shortcuts_on_tricky_text(pattern):
         if group is not None and index is not None:
             selected = group.candidates(index)[0]
             assert [m.span() for m in fast.finditer(text, index, selected)] == expected, text
+
+
+def test_case_sensitive_part_takes_candidates_from_the_lower_cased_text():
+    rhythm = FastPattern(r"\b(?-i:AF|SVT)\b(?!\s*arm)", re.IGNORECASE, fold_keys=True)
+    text = "Monitor AF, then SVT. af arm; Af; rhythm svt; AF ARM. SVTs"
+    index = WordStartIndex(text.lower())
+    assert [m.group() for m in rhythm.finditer(text, index)] == ["AF", "SVT"]
 
 
 def test_shortcuts_apply_to_lookbehind_patterns():

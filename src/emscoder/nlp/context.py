@@ -19,6 +19,7 @@ One opt-in EMS extension (`lead_in_blocks`, on in the project's pipeline): a lin
 """
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 
+import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Optional
 
@@ -36,6 +37,7 @@ from emscoder.nlp.regex_matcher import LowercaseRegexMatcher
 from emscoder.nlp.sections import block_end
 
 MODIFIERS = "modifiers"
+LINE_ENDING_IN_COLON = re.compile(r":[^\S\n]*\n")  # what every lead-in line has (`_lead_in_block`)
 EMS_MODIFIERS = "ems_modifiers"
 MODIFIERS_KEY = "emscoder.modifiers"  # doc.user_data: {target_key(span): modifiers}
 
@@ -187,7 +189,10 @@ def _reach_lead_in_blocks(doc: Doc, modifiers: list[Modifier], sentence: list[in
     colon, or whose scope reaches it with no target in between (the list is then its object; in "denies
     CP, gave the following:" it is not), also reaches the block below (up to a blank line or the next
     line-start header), whatever its max_scope. True when a scope was extended."""
-    text, (starts, ends) = doc_text(doc), token_offsets(doc)
+    text = doc_text(doc)
+    if LINE_ENDING_IN_COLON.search(text) is None:  # most narratives: nothing to extend
+        return False
+    starts, ends = token_offsets(doc)
     block_token_end: dict[int, Optional[tuple[int, int]]] = {}
     extended = False
     for modifier, s in zip(modifiers, sentence):

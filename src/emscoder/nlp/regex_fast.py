@@ -111,7 +111,10 @@ class KeyGroup:
 class FastPattern:
     """A compiled rule regex whose `finditer(text, index)` yields exactly what `re.finditer` would."""
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int = 0, fold_keys: bool = False) -> None:
+        """`fold_keys`: take the word-start candidates from the index of the lower-cased text while
+        matching the original (a pattern with a case-sensitive part; its lower-cased keys select a
+        superset of the places it can match, and each is confirmed by the full pattern)."""
         self.full = re.compile(pattern, flags)
         self.literals: frozenset[str] | None = None
         self.keys: list[tuple[int, int]] | None = None  # word-start key ranges (ASCII text)
@@ -129,6 +132,8 @@ class FastPattern:
         exact = not parsed.state.flags & re.IGNORECASE
         self.literals = required_literals(parsed.data, exact)
         keys = prefix_keys(parsed, exact, ascii_text=True)
+        if keys and fold_keys:
+            keys = frozenset((prefix.lower(), closed) for prefix, closed in keys)
         self.keys = key_ranges(keys) if keys else None
         self.anchor = literal_anchor(parsed, exact)
         lead = leading_assertions(parsed)

@@ -4,7 +4,7 @@ medspaCy compiles every regex rule with re.IGNORECASE and runs it on the origina
 case-insensitive matching is about 4x slower than matching a lower-cased copy of the text with a
 lower-case pattern. Rule patterns are therefore written in lower case (the loader checks this); a
 pattern that needs case, marked with a scoped `(?-i:...)` group, still runs case-insensitively on the
-original text. Each pattern runs through `FastPattern` (same matches, found with much less work; see
+original text (its word-start candidates still come from the lower-cased copy). Each pattern runs through `FastPattern` (same matches, found with much less work; see
 `regex_fast`). Matches snap outwards to token boundaries exactly as spaCy's
 `Doc.char_span(..., alignment_mode="expand")` does, without creating a Span per match.
 """
@@ -60,7 +60,7 @@ class LowercaseRegexMatcher:
         key = self.vocab.strings.add(match_id)
         for pattern in regex_rules:
             case_sensitive = CASE_SENSITIVE_MARK in pattern
-            compiled = FastPattern(pattern, re.IGNORECASE if case_sensitive else 0)
+            compiled = FastPattern(pattern, re.IGNORECASE if case_sensitive else 0, fold_keys=case_sensitive)
             self._patterns.append((compiled, key, case_sensitive))
         self._keyed = None
 
@@ -71,8 +71,7 @@ class LowercaseRegexMatcher:
         index = word_starts(lower)
         found = []
         for (compiled, key, case_sensitive), candidates in zip(self._patterns, self._candidates(index)):
-            matches = compiled.finditer(text) if case_sensitive else compiled.finditer(lower, index, candidates)
-            for match in matches:
+            for match in compiled.finditer(text if case_sensitive else lower, index, candidates):
                 found.append((key, match.start(), match.end()))
         return align_to_tokens(doc, found)
 
@@ -82,8 +81,7 @@ class LowercaseRegexMatcher:
         if index is None:
             return selected
         if self._keyed is None:
-            positions = [i for i, (compiled, _, case_sensitive) in enumerate(self._patterns)
-                         if not case_sensitive and compiled.keys is not None]
+            positions = [i for i, (compiled, _, _) in enumerate(self._patterns) if compiled.keys is not None]
             self._keyed = KeyGroup([self._patterns[i][0].keys for i in positions]), positions
         group, positions = self._keyed
         for position, candidates in zip(positions, group.candidates(index)):

@@ -64,20 +64,22 @@ class SpellingVariants:
 
     def find(self, lower_text: str) -> list[tuple[int, int, str, int]]:
         """(start char, end char, literal, key) of each misspelled word in a lower-cased text."""
-        found = []
-        for match in WORD.finditer(lower_text):
-            word = match.group()
-            if len(word) < self.min_length - 1:
-                continue
-            hit = self._cache.get(word, False)
+        # most narratives hold no misspelling: look up each distinct word once, then find the
+        # positions only of the words that are one
+        cache, hits = self._cache, {}
+        for word in set(WORD.findall(lower_text)):
+            hit = cache.get(word, False)
             if hit is False:
-                hit = self._lookup(word)
-                if len(self._cache) >= CACHE_LIMIT:
-                    self._cache.clear()
-                self._cache[word] = hit
+                hit = self._lookup(word) if len(word) >= self.min_length - 1 else None
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                cache[word] = hit
             if hit is not None:
-                found.append((match.start(), match.end(), hit[0], hit[1]))
-        return found
+                hits[word] = hit
+        if not hits:
+            return []
+        return [(match.start(), match.end(), *hits[match.group()]) for match in WORD.finditer(lower_text)
+                if match.group() in hits]
 
     def _lookup(self, word: str) -> tuple[str, int] | None:
         if word in self.known:

@@ -23,7 +23,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-from emscoder.nlp.regex_fast import FastPattern
+from emscoder.nlp.regex_fast import FastPattern, KeyGroup
 from emscoder.nlp.regex_matcher import word_starts
 from emscoder.nlp.sections import SENTENCE_END, block_end
 
@@ -48,14 +48,21 @@ class FrameFinder:
         # multiline: `^` in a pattern is a line start. FastPattern: most narratives hold no opener, and
         # plain `re` would try every pattern at every character of every one
         self.openers = [(FastPattern(rule["pattern"], re.M), rule) for rule in openers]
+        # the word-start candidates of all keyed openers in one lookup per text (as LowercaseRegexMatcher)
+        self.keyed = [i for i, (pattern, _) in enumerate(self.openers) if pattern.keys is not None]
+        self.key_group = KeyGroup([self.openers[i][0].keys for i in self.keyed])
         self.breaks = re.compile("|".join(f"(?:{rule['pattern']})" for rule in breaks), re.M) if breaks else None
 
     def frames(self, text: str, lower: str) -> tuple[Frame, ...]:
         """The frames of a text (`lower` is its lower-cased copy, same length), in order."""
         found = []
         index = word_starts(lower)
-        for pattern, rule in self.openers:
-            for match in pattern.finditer(lower, index):
+        candidates: list = [None] * len(self.openers)
+        if index is not None:
+            for which, selected in zip(self.keyed, self.key_group.candidates(index)):
+                candidates[which] = selected
+        for (pattern, rule), selected in zip(self.openers, candidates):
+            for match in pattern.finditer(lower, index, selected):
                 if rule.get("sentence_start") and not at_sentence_start(lower, match.start()):
                     continue
                 end = self._frame_end(text, lower, match.end(), rule.get("max_sentences", self.max_sentences))

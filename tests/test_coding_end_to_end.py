@@ -6,6 +6,7 @@ import pytest
 
 from conftest import read_all, require_nemsis
 from emscoder.coder import code
+from emscoder.model import PCR
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpora" / "samples"
 
@@ -65,3 +66,20 @@ def test_nemsis_compliance_cases_code_end_to_end():
         assert result.level.hcpcs.startswith("A0") and result.level.rationale
         if pcr.claimed_level and pcr.claimed_level != result.level.label:
             assert result.level.not_higher_because, pcr.id  # a disagreement always says why
+
+
+def test_nurses_named_at_the_handoff_do_not_make_a_narrative_only_crew_sct():
+    # no structured crew: the crew comes from the narrative, where only the paramedic and EMT are ours
+    pcr = PCR.model_validate({
+        "id": "t-handoff-rn", "service_date": "2025-06-01", "response_mode": "non-emergency", "transported": True,
+        "origin": {"type": "hospital", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"},
+        "loaded_miles": 12.0, "patient_signature": {"signed": False, "signer": "representative"},
+        "narrative": ("IFT Mercy ED to University MICU for NSTEMI. Heparin gtt 1000 units/hr infusing on our pump, "
+                      "ventilator managed by crew, AC 16/500/PEEP 8. Paramedic J. Ortiz attending, EMT L. Ruiz driving. "
+                      "Pt unable to sign d/t sedation; staff RN signed for pt. Care to MICU attending MD Dr. Kim and RN. "
+                      "Neuro RN took handoff.")})
+    result = code(pcr)
+    assert result.level.hcpcs != "A0434", result.level.rationale
+    crew = [f for f in result.findings if f.kind == "crew"]
+    assert {f.concept for f in crew if f.status == "present"} == {"paramedic", "emt"}
+    assert {f.concept for f in crew if f.status == "other_provider"} >= {"rn", "physician"}

@@ -45,6 +45,18 @@ def found(text):
     ("Care to ED physician.", ("crew", "physician", "other_provider", "ED physician")),
     ("Engine 8 paramedic on scene.", ("crew", "paramedic", "other_provider", "Engine 8 paramedic")),
     ("ETI by Paramedic Ruiz.", ("crew", "paramedic", "present", "Paramedic")),
+    # a representative who signs, a receiver of the handoff, an intercepting unit: not this crew
+    ("Pt unable to sign d/t aphasia, charge RN T. Ellis signed.", ("crew", "rn", "other_provider", "charge RN")),
+    ("Pt unable to sign; RN L. Marsh signed as facility rep.", ("crew", "rn", "other_provider", "RN")),
+    ("Staff RN signed for pt.", ("crew", "rn", "other_provider", "Staff RN")),
+    ("Care to ED attending MD Dr. Kim and RN.", ("crew", "rn", "other_provider", "RN")),
+    ("Handoff to trauma surgeon Dr. Amari.", ("crew", "physician", "other_provider", "trauma surgeon Dr.")),
+    ("Neuro RN took handoff.", ("crew", "rn", "other_provider", "Neuro RN")),
+    ("Flight RN and flight medic took report.", ("crew", "paramedic", "other_provider", "flight medic")),
+    ("Their paramedic gave epi 0.3 mg IM.", ("crew", "paramedic", "other_provider", "Their paramedic")),
+    ("Engine 22 FF/EMT J. Collins witnessed.", ("crew", "emt", "other_provider", "Engine 22 FF/EMT")),
+    ("Care to ED RN. Crew: Paramedic A. Delgado.", ("crew", "paramedic", "present", "Paramedic")),
+    ("Report to ED RN; crew: RN K. Oyelaran, RT P. Sung.", ("crew", "rt", "present", "RT")),
     ("Staff RN signed for pt.", ("signature", "representative_signed", "present", "RN signed")),
     # prior to arrival: agents, facilities, "received", "PTA:" headers; not the crew's own actions
     ("Crew took over CPR.", ("intervention", "cpr", "present", "CPR")),

@@ -36,7 +36,10 @@ SPAN_GROUP = "ems_targets"
 TARGETS_KEY = "emscoder.targets"  # doc.user_data: [(start, end, label hash, rule key)], sorted
 SPELLING_KEY = "emscoder.misspellings"  # doc.user_data: {(start, end): the literal a kept target misspells}
 SENTENCE_END = (".", "!", "?", ";")
-MEASUREMENT_CATEGORIES = {"VITAL", "MILEAGE"}
+# Targets compete for tokens (the longest wins) within a layer only: a measurement can sit inside a
+# finding ("BP 82/50" in "hypotensive BP 82/50") and a credential inside a statement ("charge RN T. Ellis
+# signed" is a representative's signature and a nurse who is not the crew).
+LAYERS = {"VITAL": 1, "MILEAGE": 1, "CREW": 2}
 RULE_KEY_PREFIX = "ems-target-"
 
 
@@ -101,12 +104,12 @@ class EmsTargetMatcher:
         self.span_group = span_group
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.regex_matcher = LowercaseRegexMatcher(nlp.vocab)
-        self.rule_info: dict[int, tuple[int, int, bool]] = {}  # match key -> (label hash, kb key, measurement)
+        self.rule_info: dict[int, tuple[int, int, int]] = {}  # match key -> (label hash, kb key, layer)
         for index, rule in enumerate(rules):
             name = f"{RULE_KEY_PREFIX}{index}"
             key = nlp.vocab.strings.add(name)
             label = nlp.vocab.strings.add(rule.category)
-            self.rule_info[key] = (label, key, rule.category in MEASUREMENT_CATEGORIES)
+            self.rule_info[key] = (label, key, LAYERS.get(rule.category, 0))
             if isinstance(rule.pattern, str):
                 self.regex_matcher.add(name, [rule.pattern])
             else:
@@ -114,13 +117,13 @@ class EmsTargetMatcher:
         self.spelling = _spelling_variants(nlp, rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        layers: tuple[list, list] = ([], [])
+        layers: tuple[list, ...] = ([], [], [])
         info = self.rule_info
         for key, start, end in self.matcher(doc) + self.regex_matcher(doc):
             layers[info[key][2]].append((start, end, key))
         misspelled = self._misspellings(doc)
         layers[0].extend((start, end, key) for start, end, key in misspelled)  # last: exact matches win ties
-        kept = sorted(keep_longest(layers[0]) + keep_longest(layers[1]), key=lambda m: (m[0], m[1]))
+        kept = sorted([match for layer in layers for match in keep_longest(layer)], key=lambda m: (m[0], m[1]))
         if misspelled:
             doc.user_data[SPELLING_KEY] = {(start, end): misspelled[start, end, key] for start, end, key in kept
                                            if (start, end, key) in misspelled}

@@ -57,6 +57,9 @@ def found(text):
     ("Engine 22 FF/EMT J. Collins witnessed.", ("crew", "emt", "other_provider", "Engine 22 FF/EMT")),
     ("Care to ED RN. Crew: Paramedic A. Delgado.", ("crew", "paramedic", "present", "Paramedic")),
     ("Report to ED RN; crew: RN K. Oyelaran, RT P. Sung.", ("crew", "rt", "present", "RT")),
+    # "held" a drug is not given; "held manual c-spine" is care
+    ("Metoprolol held for HR 52.", ("medication", "metoprolol", "negated", "Metoprolol")),
+    ("C-collar applied, held manual c-spine.", ("intervention", "spinal_motion_restriction", "present", "C-collar")),
     ("Staff RN signed for pt.", ("signature", "representative_signed", "present", "RN signed")),
     # prior to arrival: agents, facilities, "received", "PTA:" headers; not the crew's own actions
     ("Crew took over CPR.", ("intervention", "cpr", "present", "CPR")),

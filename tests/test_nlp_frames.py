@@ -105,6 +105,20 @@ def test_other_responders_at_work_on_our_arrival_were_there_first():
     assert statuses("PD had pt in handcuffs prone on arrival.")["physical_restraint"] == "prior_to_arrival"
 
 
+def test_responders_who_got_there_first_did_their_care_before_arrival():
+    narrative = ("Husband began compressions. Engine 14 beat us by ~4 min. Their FF-EMTs took over CPR, put their "
+                 "AED on and placed an i-gel, ventilating w/ BVM. On arr pt pulseless. We placed an IO.")
+    found = {f.evidence[0].text: f.status for f in extract_findings(narrative)}
+    # "i-gel" is not the writer's "I": the frame runs on to the crew's arrival
+    assert found["i-gel"] == "prior_to_arrival" and found["BVM"] == "prior_to_arrival"
+    assert found["IO"] == "present"
+    fire = statuses("FIRE CO 12 ARRIVED BEFORE US, PUT PT IN A C-COLLAR, HELD MANUAL C-SPINE AND HAD HIM ON NRB.")
+    assert fire["spinal_motion_restriction"] == "prior_to_arrival" and fire["oxygen"] == "prior_to_arrival"
+    # "On arr" is the crew's arrival too: what follows is the crew's own care
+    police = statuses("PD on scene 1st, gave Narcan 4 mg IN. On arr resp 4/min. BVM w/ 15L O2.")
+    assert police["naloxone"] == "prior_to_arrival" and police["bvm"] == "present"
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Wife gave aspirin.", True), ("BP 90/60. Wife gave aspirin.", True), ("BP 90/60.  Wife gave", True),
     ("- Wife gave aspirin", True), ("*Wife gave", True), ("HPI:\nWife gave", True),

@@ -55,8 +55,8 @@ def found(text):
     ("Flight RN and flight medic took report.", ("crew", "paramedic", "other_provider", "flight medic")),
     ("Their paramedic gave epi 0.3 mg IM.", ("crew", "paramedic", "other_provider", "Their paramedic")),
     ("Engine 22 FF/EMT J. Collins witnessed.", ("crew", "emt", "other_provider", "Engine 22 FF/EMT")),
-    ("Care to ED RN. Crew: Paramedic A. Delgado.", ("crew", "paramedic", "present", "Paramedic")),
-    ("Report to ED RN; crew: RN K. Oyelaran, RT P. Sung.", ("crew", "rt", "present", "RT")),
+    ("Report to ED RN, crew: RN K. Oyelaran, RT P. Sung.", ("crew", "rn", "present", "RN")),
+    ("Report to ED RN, crew: RN K. Oyelaran, RT P. Sung.", ("crew", "rt", "present", "RT")),
     # "held" a drug is not given; "held manual c-spine" is care
     ("Metoprolol held for HR 52.", ("medication", "metoprolol", "negated", "Metoprolol")),
     ("C-collar applied, held manual c-spine.", ("intervention", "spinal_motion_restriction", "present", "C-collar")),

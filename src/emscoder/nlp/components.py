@@ -39,7 +39,8 @@ SENTENCE_END = (".", "!", "?", ";")
 # Targets compete for tokens (the longest wins) within a layer only: a measurement can sit inside a
 # finding ("BP 82/50" in "hypotensive BP 82/50") and a credential inside a statement ("charge RN T. Ellis
 # signed" is a representative's signature and a nurse who is not the crew).
-LAYERS = {"VITAL": 1, "MILEAGE": 1, "CREW": 2}
+LAYERS = {"VITAL": 1, "MILEAGE": 1, "CREW": 2}  # any other category: layer 0
+LAYER_COUNT = max(LAYERS.values()) + 1
 RULE_KEY_PREFIX = "ems-target-"
 
 
@@ -117,7 +118,7 @@ class EmsTargetMatcher:
         self.spelling = _spelling_variants(nlp, rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        layers: tuple[list, ...] = ([], [], [])
+        layers: list[list] = [[] for _ in range(LAYER_COUNT)]
         info = self.rule_info
         for key, start, end in self.matcher(doc) + self.regex_matcher(doc):
             layers[info[key][2]].append((start, end, key))

@@ -4,9 +4,10 @@ medspaCy compiles every regex rule with re.IGNORECASE and runs it on the origina
 case-insensitive matching is about 4x slower than matching a lower-cased copy of the text with a
 lower-case pattern. Rule patterns are therefore written in lower case (the loader checks this); a
 pattern that needs case, marked with a scoped `(?-i:...)` group, still runs case-insensitively on the
-original text (its word-start candidates still come from the lower-cased copy). Each pattern runs through `FastPattern` (same matches, found with much less work; see
-`regex_fast`). Matches snap outwards to token boundaries exactly as spaCy's
-`Doc.char_span(..., alignment_mode="expand")` does, without creating a Span per match.
+original text (its word-start candidates come from the lower-cased copy). Each pattern runs through
+`FastPattern` (same matches, found with much less work; see `regex_fast`). Matches snap outwards to
+token boundaries exactly as spaCy's `Doc.char_span(..., alignment_mode="expand")` does, without
+creating a Span per match.
 """
 from __future__ import annotations
 

@@ -83,3 +83,17 @@ def test_nurses_named_at_the_handoff_do_not_make_a_narrative_only_crew_sct():
     crew = [f for f in result.findings if f.kind == "crew"]
     assert {f.concept for f in crew if f.status == "present"} == {"paramedic", "emt"}
     assert {f.concept for f in crew if f.status == "other_provider"} >= {"rn", "physician"}
+
+
+def test_a_lab_unit_is_not_an_intubation_so_a_hypoglycemia_call_stays_als1():
+    # "mg/dL" had matched "DL" (direct laryngoscopy), an ALS2 procedure: a lab unit upcoded the call to A0433
+    pcr = PCR.model_validate({
+        "id": "t-mg-dl", "service_date": "2025-06-01", "response_mode": "emergency", "transported": True,
+        "origin": {"type": "residence", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"},
+        "loaded_miles": 6.0, "crew": [{"role": "Paramedic"}, {"role": "EMT"}],
+        "narrative": ("Called by wife for 61 yo M found confused and diaphoretic. CBG 31 mg/dL, Hgb 6.1 g/dL per "
+                      "home health labs. 20g IV L AC, D10 250 mL IV, recheck BGL 112 mg/dL, pt A&Ox4. "
+                      "Transported emergent.")})
+    result = code(pcr)
+    assert result.level.hcpcs == "A0427", result.level.rationale
+    assert not [f for f in result.findings if f.concept == "intubation"]

@@ -175,6 +175,13 @@ def test_context_status_of_single_findings(text, expected):
     ("NS 30 mL/kg (~2 L) bolus.", "oxygen"),  # a fluid volume
     ("Lives at 12 Birchwood Dr for 10 yrs.", "physician"),  # a street
     ("Restrained driver, no LOC.", "physical_restraint"),  # a seat belt
+    ("Pt 23 yoF driver, restrained, +airbag, self-extricated.", "physical_restraint"),
+    ("CBG 31 mg/dL, Hgb 6.1 g/dL.", "intubation"),  # a lab unit, not direct laryngoscopy
+    ("Vented chest seal applied to the entry wound.", "ventilator_management"),  # a valved dressing
+    ("A: Pt pacing, yelling, pressured speech.", "pacing"),  # walking the floor
+    ("Infant breathing in sync with the vent.", "cardioversion"),
+    ("Her dialysis bag packed and her coat on.", "hemorrhage_control"),
+    ("Splinted w/ long board splint to L leg.", "spinal_motion_restriction"),  # a splint made of a board
 ])
 def test_words_that_are_not_the_concept(text, concept):
     assert concept not in [f[1] for f in found(text)]
@@ -209,6 +216,18 @@ def test_iv_after_a_dose_is_a_route_not_an_access():
     epi = next(f for f in findings if f.concept == "epinephrine")
     assert epi.attributes == {"crystalloid": False, "dose": "1", "unit": "mg", "route": "IV",
                                    "administrations": 3, "given_by": "crew"}
+
+
+@pytest.mark.parametrize("text", ["D10 250 mL (25 g) IV over 6 min.", "Epi 1 mg 1:10,000 IO q4 min x4."])
+def test_a_route_after_a_dose_in_grams_or_a_concentration_is_not_an_access(text):
+    assert not [f for f in extract_findings(text) if f.kind == "intervention"]
+
+
+def test_capnography_named_twice_in_a_sentence_is_one_mention():
+    findings = extract_findings("EtCO2 24 via nasal cannula capno. Later EtCO2 30.")
+    capnography = [f.evidence[0].text for f in findings if f.concept == "capnography"]
+    assert capnography == ["EtCO2 24 via nasal cannula capno", "EtCO2"]  # the next sentence is another reading
+    assert "oxygen" not in {f.concept for f in findings}  # the cannula samples CO2
 
 
 def test_medication_attributes_and_who_gave_it():

@@ -20,7 +20,12 @@ REPEAT_OF_PREVIOUS = "@previous"
 MERGED_KINDS = {"intervention", "distress", "condition", "crew"}  # crew: "ED physician Dr. Osei"
 JOINING_GAP = re.compile(r"[\s,@:()/-]*(?:via|by|per|at|with|w/|of|on|and|to|in)?[\s,@:()/-]*", re.I)
 NOT_A_ROUTE_AFTER = {"and", "&", "+", "refused", "declined", "no"}
+ROUTE_REACH = 9  # tokens back to the drug when only doses lie between
+ONLY_DOSES = re.compile(r"(?:[\s\d.,:/()~-]|\b(?:mg|mcg|g|gm|grams?|ml|cc|l|units?|u|meq|mg/kg|mcg/kg|"
+                        r"mcg/min|mcg/kg/min|mg/min|%)\b)*", re.I)
 GAUGE = re.compile(r"\d{2}\s?(?:g|ga|gauge)\b", re.I)
+SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+SAME_SENTENCE_REACH = 80  # characters: "EtCO2 24 via nasal cannula capno", not a paragraph later
 Target = tuple  # (start, end, label, rule, modifiers): plain tuples, many per narrative
 # When several modifiers apply, the one that most changes what counts wins. HYPOTHETICAL outranks
 # NEGATED: a negation inside a plan belongs to the plan ("zofran PRN nausea, not needed", "consider
@@ -43,13 +48,23 @@ def _status(modifiers: tuple, default: str) -> tuple[str, list[tuple[int, int]]]
 def _is_route_of_medication(view: DocView, start: int, medication_tokens: set[int]) -> bool:
     """"epi 1 mg IV": the IV names the route of a drug, not vascular access ("refused aspirin and IV" lists
     a second item)."""
-    first = max(view.sentence(start)[0], start - 4)
+    sentence_start = view.sentence(start)[0]
+    first = max(sentence_start, start - 4)
     if start > first and view.token_lower(start - 1) in NOT_A_ROUTE_AFTER:
         return False
     if any(i in medication_tokens for i in range(first, start)):
         return True
-    dose = DOSE.search(view.span_text(first, start))
-    return bool(dose and dose.group(2).lower() not in ("g", "gm"))  # "18g IV" is a catheter gauge
+    # further back, only doses between: "Epi 1 mg 1:10,000 IO", "D10 250 mL (25 g) IV"
+    drug = next((i for i in range(start - 1, max(sentence_start, start - ROUTE_REACH) - 1, -1)
+                 if i in medication_tokens), None)
+    if drug is not None and ONLY_DOSES.fullmatch(view.span_text(drug + 1, start)):
+        return True
+    doses = DOSE.findall(view.span_text(first, start))
+    if not doses:
+        return False
+    amount, unit = doses[-1]
+    # "18g IV" is a catheter gauge; "D10 250 mL (25 g) IV" is a dose
+    return not (unit.lower() in ("g", "gm") and amount.isdigit() and 14 <= int(amount) <= 24)
 
 
 def _attributes(view: DocView, target: Target, status: str, trigger_texts: list[str],
@@ -98,11 +113,14 @@ class _Draft:
     """A finding before merging, with character offsets instead of Evidence objects (built once, at
     the end: most of the cost of a Finding is pydantic validation)."""
 
-    __slots__ = ("kind", "concept", "status", "attributes", "start", "end", "triggers", "rule_id")
+    __slots__ = ("kind", "concept", "status", "attributes", "start", "end", "triggers", "rule_id",
+                 "one_per_sentence")
 
-    def __init__(self, kind, concept, status, attributes, start, end, triggers, rule_id) -> None:
+    def __init__(self, kind, concept, status, attributes, start, end, triggers, rule_id,
+                 one_per_sentence=False) -> None:
         self.kind, self.concept, self.status, self.attributes = kind, concept, status, attributes
         self.start, self.end, self.triggers, self.rule_id = start, end, triggers, rule_id
+        self.one_per_sentence = one_per_sentence
 
     def as_dict(self, text: str) -> dict:
         """The Finding's fields (evidence as dicts: pydantic builds those faster than Evidence(...))."""
@@ -134,7 +152,7 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
     if (start, end) in misspelled:  # so the coder sees why "prednizone" is prednisone
         attributes["misspelling_of"] = misspelled[start, end]
     return _Draft(label.lower(), concept, status, attributes, start_char, view.ends[end - 1], triggers,
-                  metadata["id"])
+                  metadata["id"], metadata.get("one_per_sentence", False))
 
 
 def findings_from_doc(doc: Doc) -> list[Finding]:
@@ -180,13 +198,26 @@ def _joinable(previous: _Draft, draft: _Draft, text: str) -> bool:
                 and GAUGE.search(text, previous.start, previous.end))
 
 
+def _earlier_in_sentence(merged: list[_Draft], draft: _Draft, text: str) -> _Draft | None:
+    """For a concept whose rule says one_per_sentence, the same act named earlier in the sentence
+    ("EtCO2 24 via nasal cannula capno" is one capnography), with other findings in between."""
+    for previous in reversed(merged):
+        if previous.start < draft.start - SAME_SENTENCE_REACH or SENTENCE_END.search(text, previous.end, draft.start):
+            return None
+        if (previous.kind, previous.concept, previous.status) == (draft.kind, draft.concept, draft.status):
+            return previous
+    return None
+
+
 def merge_adjacent(drafts: list[_Draft], text: str) -> list[_Draft]:
     """One finding for one mention: "O2 2 LPM via NC" or "a-fib with RVR" are single mentions
     even though several target rules matched inside them."""
     merged: list[_Draft] = []
     for draft in drafts:
         previous = merged[-1] if merged else None
-        if previous is None or not _joinable(previous, draft, text):
+        if previous is not None and not _joinable(previous, draft, text):
+            previous = _earlier_in_sentence(merged, draft, text) if draft.one_per_sentence else None
+        if previous is None:
             merged.append(draft)
             continue
         previous.end = draft.end

@@ -21,7 +21,8 @@ TARGET_KEYS = {"literal", "category", "pattern", "metadata"}
 TARGET_CATEGORIES = {"INTERVENTION", "MEDICATION", "BED_CONFINEMENT", "DISTRESS", "CONDITION", "CREW", "SIGNATURE",
                      "REFUSAL", "DEATH", "PCS", "VITAL", "MILEAGE"}
 REQUIRED_TARGET_METADATA = {"INTERVENTION": ("id", "concept", "class"), "VITAL": ("id", "concept", "normal")}
-TARGET_METADATA_KEYS = {"id", "concept", "class", "normal", "crystalloid", "may_be_route", "default_status"}
+TARGET_METADATA_KEYS = {"id", "concept", "class", "normal", "crystalloid", "may_be_route", "default_status",
+                         "one_per_sentence"}
 STATUSES = set(get_args(Status))
 CONTEXT_KEYS = {"literal", "category", "pattern", "direction", "max_scope", "allowed_types", "excluded_types",
                 "max_targets", "metadata"}

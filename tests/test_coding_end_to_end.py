@@ -97,3 +97,19 @@ def test_a_lab_unit_is_not_an_intubation_so_a_hypoglycemia_call_stays_als1():
     result = code(pcr)
     assert result.level.hcpcs == "A0427", result.level.rationale
     assert not [f for f in result.findings if f.concept == "intubation"]
+
+
+def test_street_names_and_a_walking_pace_do_not_make_a_bls_call_als():
+    # "King" (an airway), "pace" (transcutaneous pacing, ALS2) and "Port" (a central line) were read as care,
+    # so an EMT crew's call was flagged as care beyond the crew's level
+    pcr = PCR.model_validate({
+        "id": "t-place-names", "service_date": "2025-06-01", "response_mode": "emergency", "transported": True,
+        "origin": {"type": "residence", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"},
+        "loaded_miles": 3.0, "crew": [{"role": "EMT"}, {"role": "EMT"}],
+        "narrative": ("Dispatched to Burger King, 44 Port Rd at King St, for a fall. 70 yo F tripped on the curb, "
+                      "c/o R wrist pain with deformity, possible fx. Was walking at a normal pace, no LOC. "
+                      "Wrist splinted with SAM splint, ice pack. Transported emergent.")})
+    result = code(pcr)
+    assert result.level.hcpcs == "A0429", result.level.rationale
+    assert "crew_level_mismatch" not in {flag.id for flag in result.flags}
+    assert {f.concept for f in result.findings if f.kind == "intervention"} == {"splinting"}

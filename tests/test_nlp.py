@@ -182,6 +182,10 @@ def test_context_status_of_single_findings(text, expected):
     ("Infant breathing in sync with the vent.", "cardioversion"),
     ("Her dialysis bag packed and her coat on.", "hemorrhage_control"),
     ("Splinted w/ long board splint to L leg.", "spinal_motion_restriction"),  # a splint made of a board
+    ("Pt found at Burger King on King St. PCP Dr. King.", "supraglottic_airway"),
+    ("Pt walking at a normal pace, keeps pace with PD.", "pacing"),
+    ("Pt needed to vent about his wife.", "ventilator_management"),
+    ("Dispatched to 44 Port Rd, then Port Huron Marina.", "central_line"),
 ])
 def test_words_that_are_not_the_concept(text, concept):
     assert concept not in [f[1] for f in found(text)]

@@ -26,8 +26,20 @@ def found(text):
     ("E12 medic Dunleavy intubated pt at 0418.", ("intervention", "intubation", "other_provider", "intubated")),
     ("Ventilated via the existing ETT.", ("intervention", "intubation", "historical", "ETT")),
     ("Direct admit to 3 West for IV antibiotics.", ("intervention", "iv_access", "hypothetical", "IV")),
-    ("1 unit LTOWB via warmer by our medic.", ("intervention", "blood_transfusion", "present", "LTOWB")),
+    ("1 unit LTOWB via warmer by our medic.", ("intervention", "blood_transfusion", "present", "1 unit LTOWB")),
     ("IABP 1:1 managed by perfusionist.", ("intervention", "iabp", "present", "IABP")),
+    # wording the vocabulary had missed
+    ("STEMI alert to Mercy cath lab from scene, transmitted 12L.", ("intervention", "ecg_12_lead", "present", "12L")),
+    ("Amio 300 mg IO after 3rd shock.", ("intervention", "defibrillation", "present", "3rd shock")),
+    ("Ofc. Banner applied a CAT to the R thigh.", ("intervention", "hemorrhage_control", "prior_to_arrival", "CAT")),
+    ("Brother-in-law cinched a belt around L thigh.",
+     ("intervention", "hemorrhage_control", "prior_to_arrival", "belt around L thigh")),
+    ("Moved to our Hamilton T1, AC 450 x 18.", ("intervention", "ventilator_management", "present", "Hamilton T1")),
+    ("ESRD on HD via L chest tunneled cath.", ("intervention", "central_line", "historical", "tunneled cath")),
+    ("Medic 9 paramedic ran a heel-stick glucose.", ("intervention", "glucose_check", "other_provider", "heel-stick")),
+    ("Hx PPH w/ 2 units blood.", ("intervention", "blood_transfusion", "historical", "2 units blood")),
+    ("She would consider possibly intubating him.", ("intervention", "intubation", "hypothetical", "intubating")),
+    ("TCP rate 70: no capture @ 60 mA, capture @ 85 mA.", ("intervention", "pacing", "present", "capture @ 85 mA")),
     ("Port R chest (not accessed).", ("intervention", "central_line", "historical", "Port")),
     ("FD first resp doing cpr on arrival.", ("intervention", "cpr", "prior_to_arrival", "cpr")),
     ("Cannot sit upright in w/c or chair.", ("bed_confinement", "sitting_tolerated", "negated", "in w/c")),
@@ -162,8 +174,8 @@ def found(text):
     ("NS 500 mL bolus for SBP 82/50.", ("vital", "bp", "present", "SBP 82/50")),
     # a central line in place, or placed on a date, came with the patient
     ("R IJ triple lumen central line in place, L radial art line.",
-     ("intervention", "central_line", "historical", "triple lumen central line")),
-    ("- R IJ triple lumen CVC, placed 11/3", ("intervention", "central_line", "historical", "triple lumen CVC")),
+     ("intervention", "central_line", "historical", "IJ triple lumen central line")),
+    ("- R IJ triple lumen CVC, placed 11/3", ("intervention", "central_line", "historical", "IJ triple lumen CVC")),
 ])
 def test_context_status_of_single_findings(text, expected):
     assert expected in found(text)

@@ -114,7 +114,7 @@ class EmsTargetMatcher:
             if isinstance(rule.pattern, str):
                 self.regex_matcher.add(name, [rule.pattern])
             else:
-                self.matcher.add(name, [nlp.make_doc(rule.literal)])
+                self.matcher.add(name, _literal_patterns(nlp, rule.literal))
         self.spelling = _spelling_variants(nlp, rules)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -144,6 +144,16 @@ class EmsTargetMatcher:
                 if last - first == 1:
                     misspelled[first, last, key] = literal
         return misspelled
+
+
+def _literal_patterns(nlp: Language, literal: str) -> list[Doc]:
+    """The literal's tokens, and, when a sentence-final period stays on its last token in capitals
+    ("transmitted 12L.", "sitting up in W/C."), those tokens as well."""
+    patterns = [nlp.make_doc(literal)]
+    at_sentence_end = nlp.make_doc(f"{literal.upper()}.")
+    if len(at_sentence_end[-1]) > 1 and at_sentence_end[-1].text.endswith("."):
+        patterns.append(at_sentence_end)
+    return patterns
 
 
 def _spelling_variants(nlp: Language, rules: tuple) -> SpellingVariants:

@@ -151,7 +151,10 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
         attributes["section"] = section.category
     if (start, end) in misspelled:  # so the coder sees why "prednizone" is prednisone
         attributes["misspelling_of"] = misspelled[start, end]
-    return _Draft(label.lower(), concept, status, attributes, start_char, view.ends[end - 1], triggers,
+    end_char = view.ends[end - 1]
+    if view.text[end_char - 1] == "." and view.text[end_char - 2:end_char - 1].isupper():
+        end_char -= 1  # "12L.", "85 mA.": the sentence's period stays on a token ending in a capital
+    return _Draft(label.lower(), concept, status, attributes, start_char, end_char, triggers,
                   metadata["id"], metadata.get("one_per_sentence", False))
 
 

@@ -40,6 +40,7 @@ def found(text):
     ("Hx PPH w/ 2 units blood.", ("intervention", "blood_transfusion", "historical", "2 units blood")),
     ("She would consider possibly intubating him.", ("intervention", "intubation", "hypothetical", "intubating")),
     ("TCP rate 70: no capture @ 60 mA, capture @ 85 mA.", ("intervention", "pacing", "present", "capture @ 85 mA")),
+    ("After 12 min recheck glucose 74, pt more alert.", ("intervention", "glucose_check", "present", "recheck glucose 74")),
     ("Port R chest (not accessed).", ("intervention", "central_line", "historical", "Port")),
     ("FD first resp doing cpr on arrival.", ("intervention", "cpr", "prior_to_arrival", "cpr")),
     ("Cannot sit upright in w/c or chair.", ("bed_confinement", "sitting_tolerated", "negated", "in w/c")),
@@ -198,6 +199,10 @@ def test_context_status_of_single_findings(text, expected):
     ("Pt walking at a normal pace, keeps pace with PD.", "pacing"),
     ("Pt needed to vent about his wife.", "ventilator_management"),
     ("Dispatched to 44 Port Rd, then Port Huron Marina.", "central_line"),
+    ("Epi drip per protocol if refractory. Monitored for biphasic rxn.", "cardiac_monitoring"),  # watching
+    ("Fentanyl 25 mcg IVP PRN vent dyssynchrony. BVM along in case of vent failure.", "ventilator_management"),
+    ("12-lead: anterior STEMI. Vent via BVM 10/min.", "ventilator_management"),  # ventilated by bag
+    ("Oral glucose 15 g PO given.", "glucose_check"),
 ])
 def test_words_that_are_not_the_concept(text, concept):
     assert concept not in [f[1] for f in found(text)]

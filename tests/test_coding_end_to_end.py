@@ -85,16 +85,18 @@ def test_nurses_named_at_the_handoff_do_not_make_a_narrative_only_crew_sct():
     assert {f.concept for f in crew if f.status == "other_provider"} >= {"rn", "physician"}
 
 
+def _emergency_call_from_home(pcr_id: str, crew_roles: list[str], narrative: str) -> PCR:
+    return PCR.model_validate({
+        "id": pcr_id, "service_date": "2025-06-01", "response_mode": "emergency", "transported": True,
+        "origin": {"type": "residence", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"},
+        "loaded_miles": 4.0, "crew": [{"role": role} for role in crew_roles], "narrative": narrative})
+
+
 def test_a_lab_unit_is_not_an_intubation_so_a_hypoglycemia_call_stays_als1():
     # "mg/dL" had matched "DL" (direct laryngoscopy), an ALS2 procedure: a lab unit upcoded the call to A0433
-    pcr = PCR.model_validate({
-        "id": "t-mg-dl", "service_date": "2025-06-01", "response_mode": "emergency", "transported": True,
-        "origin": {"type": "residence", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"},
-        "loaded_miles": 6.0, "crew": [{"role": "Paramedic"}, {"role": "EMT"}],
-        "narrative": ("Called by wife for 61 yo M found confused and diaphoretic. CBG 31 mg/dL, Hgb 6.1 g/dL per "
-                      "home health labs. 20g IV L AC, D10 250 mL IV, recheck BGL 112 mg/dL, pt A&Ox4. "
-                      "Transported emergent.")})
-    result = code(pcr)
+    result = code(_emergency_call_from_home("t-mg-dl", ["Paramedic", "EMT"], (
+        "Called by wife for 61 yo M found confused and diaphoretic. CBG 31 mg/dL, Hgb 6.1 g/dL per home health "
+        "labs. 20g IV L AC, D10 250 mL IV, recheck BGL 112 mg/dL, pt A&Ox4. Transported emergent.")))
     assert result.level.hcpcs == "A0427", result.level.rationale
     assert not [f for f in result.findings if f.concept == "intubation"]
 
@@ -102,14 +104,10 @@ def test_a_lab_unit_is_not_an_intubation_so_a_hypoglycemia_call_stays_als1():
 def test_street_names_and_a_walking_pace_do_not_make_a_bls_call_als():
     # "King" (an airway), "pace" (transcutaneous pacing, ALS2) and "Port" (a central line) were read as care,
     # so an EMT crew's call was flagged as care beyond the crew's level
-    pcr = PCR.model_validate({
-        "id": "t-place-names", "service_date": "2025-06-01", "response_mode": "emergency", "transported": True,
-        "origin": {"type": "residence", "zip": "54911"}, "destination": {"type": "hospital", "zip": "54912"},
-        "loaded_miles": 3.0, "crew": [{"role": "EMT"}, {"role": "EMT"}],
-        "narrative": ("Dispatched to Burger King, 44 Port Rd at King St, for a fall. 70 yo F tripped on the curb, "
-                      "c/o R wrist pain with deformity, possible fx. Was walking at a normal pace, no LOC. "
-                      "Wrist splinted with SAM splint, ice pack. Transported emergent.")})
-    result = code(pcr)
+    result = code(_emergency_call_from_home("t-place-names", ["EMT", "EMT"], (
+        "Dispatched to Burger King, 44 Port Rd at King St, for a fall. 70 yo F tripped on the curb, c/o R wrist "
+        "pain with deformity, possible fx. Was walking at a normal pace, no LOC. Wrist splinted with SAM splint, "
+        "ice pack. Transported emergent.")))
     assert result.level.hcpcs == "A0429", result.level.rationale
     assert "crew_level_mismatch" not in {flag.id for flag in result.flags}
     assert {f.concept for f in result.findings if f.kind == "intervention"} == {"splinting"}

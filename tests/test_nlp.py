@@ -30,6 +30,8 @@ def found(text):
     ("IABP 1:1 managed by perfusionist.", ("intervention", "iabp", "present", "IABP")),
     # wording the vocabulary had missed
     ("STEMI alert to Mercy cath lab from scene, transmitted 12L.", ("intervention", "ecg_12_lead", "present", "12L")),
+    ("Pt refused I.V.", ("intervention", "iv_access", "refused", "I.V.")),  # one token in capitals, two in lower case
+    ("Pt found up in w/c.", ("bed_confinement", "sitting_tolerated", "present", "up in w/c")),
     ("Amio 300 mg IO after 3rd shock.", ("intervention", "defibrillation", "present", "3rd shock")),
     ("Ofc. Banner applied a CAT to the R thigh.", ("intervention", "hemorrhage_control", "prior_to_arrival", "CAT")),
     ("Brother-in-law cinched a belt around L thigh.",

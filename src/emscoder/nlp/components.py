@@ -147,12 +147,19 @@ class EmsTargetMatcher:
 
 
 def _literal_patterns(nlp: Language, literal: str) -> list[Doc]:
-    """The literal's tokens, and, when a sentence-final period stays on its last token in capitals
-    ("transmitted 12L.", "sitting up in W/C."), those tokens as well."""
-    patterns = [nlp.make_doc(literal)]
+    """The literal's tokens, and its tokens as spaCy splits it in capitals, where that differs: "i.v."
+    is two tokens but "I.V." one, and a sentence's period stays on a last token ending in a capital
+    ("transmitted 12L.", "sitting up in W/C.")."""
+    candidates = [nlp.make_doc(literal), nlp.make_doc(literal.upper())]
     at_sentence_end = nlp.make_doc(f"{literal.upper()}.")
-    if len(at_sentence_end[-1]) > 1 and at_sentence_end[-1].text.endswith("."):
-        patterns.append(at_sentence_end)
+    if at_sentence_end[-1].text[:-1].isalnum() and at_sentence_end[-1].text.endswith("."):
+        candidates.append(at_sentence_end)
+    patterns, seen = [], set()
+    for doc in candidates:
+        tokens = tuple(token.lower_ for token in doc)
+        if tokens not in seen:
+            seen.add(tokens)
+            patterns.append(doc)
     return patterns
 
 

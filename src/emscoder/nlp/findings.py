@@ -152,8 +152,11 @@ def _draft(view: DocView, target: Target, concept: str, medication_tokens: set[i
     if (start, end) in misspelled:  # so the coder sees why "prednizone" is prednisone
         attributes["misspelling_of"] = misspelled[start, end]
     end_char = view.ends[end - 1]
-    if view.text[end_char - 1] == "." and view.text[end_char - 2:end_char - 1].isupper():
-        end_char -= 1  # "12L.", "85 mA.": the sentence's period stays on a token ending in a capital
+    # "12L.", "in w/c.", "85 mA.": spaCy leaves the sentence's period on a token ending in a single letter
+    # or a capital (a regex rule's "Dr." keeps its own)
+    if (view.text[end_char - 1] == "." and not rule.literal.endswith(".")
+            and (not isinstance(rule.pattern, str) or view.text[end_char - 2:end_char - 1].isupper())):
+        end_char -= 1
     return _Draft(label.lower(), concept, status, attributes, start_char, end_char, triggers,
                   metadata["id"], metadata.get("one_per_sentence", False))
 
